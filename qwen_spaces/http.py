@@ -1,0 +1,301 @@
+"""The one place that knows HTTP: the shared session, timeouts, proxies,
+the token header, and how HTTP failures map onto qwen_spaces errors.
+
+Protocol code calls :meth:`Transport.post_json`, :meth:`Transport.post_files`,
+:meth:`Transport.get_json` and :meth:`Transport.open_stream`; it never touches
+``requests`` directly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_base, wait_exponential_jitter
+
+from . import __version__
+from .errors import (
+    AuthenticationError,
+    ProtocolError,
+    QueueFullError,
+    QwenSpacesError,
+    RateLimitError,
+    SpaceTimeoutError,
+    SpaceUnavailableError,
+)
+from .protocol.sse import excerpt
+
+__all__ = ["Timeout", "Transport", "check_base_url", "retry_after_seconds", "retry_policy"]
+
+log = logging.getLogger("qwen_spaces")
+
+USER_AGENT = f"qwen-spaces/{__version__} (+python-requests)"
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """Time limits, in seconds.
+
+    ``connect``: to open a connection.  ``read``: the longest silence on a
+    socket (Gradio sends a heartbeat every 15 s while a job waits, so keep it
+    above that).  ``total``: the whole job, from join to the last token;
+    heartbeats do not extend it.  ``None`` disables a limit.
+    """
+
+    connect: Optional[float] = 10.0
+    read: Optional[float] = 60.0
+    total: Optional[float] = 600.0
+
+    @classmethod
+    def coerce(cls, value: "Timeout | float | None") -> "Timeout":
+        if value is None:
+            return cls()
+        if isinstance(value, Timeout):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return cls(read=float(value))
+        raise ValueError(f"timeout must be a positive number or a Timeout, not {value!r}")
+
+    @property
+    def requests_timeout(self) -> Tuple[Optional[float], Optional[float]]:
+        return (self.connect, self.read)
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, *, allow_http: bool) -> str:
+    """Validate a Space root URL; return it without a trailing slash."""
+    if not isinstance(url, str):
+        raise ValueError(f"a base URL must be a string, not {type(url).__name__}")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base URL {url!r} must look like https://host[:port]")
+    if parts.username or parts.password:
+        raise ValueError("base URLs must not carry credentials; pass hf_token instead")
+    if parts.scheme == "http" and not allow_http and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"base URL {url!r} uses plain http to a non-loopback host; use https, "
+            "or pass allow_http=True if you really mean it"
+        )
+    return url.rstrip("/")
+
+
+def retry_after_seconds(response: requests.Response) -> Optional[float]:
+    """The Retry-After header in seconds (delta or HTTP date), if any."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _detail(response: requests.Response) -> str:
+    """The server's own explanation of an error response, shortened."""
+    try:
+        body = response.json()
+    except ValueError:
+        return excerpt(response.text or response.reason or "")
+    if isinstance(body, dict):
+        detail = body.get("detail", body.get("error", body))
+        if isinstance(detail, dict):
+            detail = detail.get("error", detail)
+        return excerpt(str(detail))
+    return excerpt(str(body))
+
+
+def error_for_response(response: requests.Response, what: str) -> QwenSpacesError:
+    """The qwen_spaces error for a failed HTTP response to ``what``."""
+    status = response.status_code
+    detail = _detail(response)
+    message = f"{what} failed: HTTP {status}" + (f": {detail}" if detail else "")
+    kw: Dict[str, Any] = {"url": _public_url(response.url), "status_code": status}
+    if status in (401, 403):
+        return AuthenticationError(
+            message + " (the Space is private or the token is wrong; set hf_token or HF_TOKEN)",
+            **kw,
+        )
+    if status == 429:
+        return RateLimitError(message, retry_after=retry_after_seconds(response), **kw)
+    if status == 503 and "queue is full" in detail.lower():
+        return QueueFullError(message, **kw)
+    if status >= 500 or status in (408, 425):
+        return SpaceUnavailableError(message, **kw)
+    if status == 404:
+        return SpaceUnavailableError(message + " (is the Space URL right?)", **kw)
+    return ProtocolError(message, **kw)
+
+
+def _public_url(url: Optional[str]) -> Optional[str]:
+    """A URL without its query string (it may hold a signed token)."""
+    return None if url is None else url.split("?", 1)[0]
+
+
+class Transport:
+    """HTTP for one Client: one ``requests.Session`` shared by all threads."""
+
+    def __init__(
+        self,
+        *,
+        hf_token: Optional[str],
+        proxies: Optional[Mapping[str, str]],
+        timeout: Timeout,
+        pool_maxsize: int,
+        verify: "bool | str" = True,
+    ) -> None:
+        if not isinstance(pool_maxsize, int) or pool_maxsize < 1:
+            raise ValueError(f"pool_maxsize must be a positive int, not {pool_maxsize!r}")
+        self.timeout = timeout
+        self._token = hf_token
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=16, pool_maxsize=pool_maxsize)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers["User-Agent"] = USER_AGENT
+        if proxies:
+            self.session.proxies.update(proxies)
+        if verify is False:
+            log.warning("TLS certificate verification is OFF for this Client (verify=False)")
+        self.session.verify = verify
+
+    def __repr__(self) -> str:
+        return f"<Transport token={'set' if self._token else 'none'}>"
+
+    def _headers(self, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+        # The token travels per request, only to the Space being called
+        # (requests drops Authorization when a redirect changes host).
+        headers = dict(extra or {})
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        return headers
+
+    def _send(self, method: str, url: str, what: str, **kw: Any) -> requests.Response:
+        try:
+            return self.session.request(
+                method, url, headers=self._headers(kw.pop("headers", None)),
+                timeout=kw.pop("timeout", self.timeout.requests_timeout), **kw
+            )
+        except requests.exceptions.ReadTimeout as exc:
+            raise SpaceTimeoutError(
+                f"{what}: no answer within {self.timeout.read} s", url=_public_url(url)
+            ) from exc
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise SpaceUnavailableError(
+                f"{what}: cannot reach {_public_url(url)} ({type(exc).__name__})",
+                url=_public_url(url),
+            ) from exc
+        except requests.exceptions.RequestException as exc:
+            raise SpaceUnavailableError(f"{what}: {type(exc).__name__}", url=_public_url(url)) from exc
+
+    def _json(self, response: requests.Response, what: str) -> Any:
+        if response.status_code >= 300:
+            error = error_for_response(response, what)
+            response.close()
+            raise error
+        try:
+            return response.json()
+        except ValueError:
+            raise ProtocolError(
+                f"{what}: expected JSON, got {response.headers.get('Content-Type', 'no type')}: "
+                f"{excerpt(response.text)!r}",
+                url=_public_url(response.url),
+                status_code=response.status_code,
+            ) from None
+
+    def post_json(self, url: str, body: Any, what: str, timeout: Optional[float] = None) -> Any:
+        kw: Dict[str, Any] = {"json": body}
+        if timeout is not None:
+            kw["timeout"] = timeout
+        return self._json(self._send("POST", url, what, **kw), what)
+
+    def get_json(self, url: str, what: str) -> Any:
+        return self._json(self._send("GET", url, what), what)
+
+    def post_files(
+        self, url: str, files: Sequence[Tuple[str, Tuple[str, bytes, str]]], what: str
+    ) -> Any:
+        return self._json(self._send("POST", url, what, files=list(files)), what)
+
+    def open_stream(
+        self, url: str, what: str, params: Optional[Mapping[str, str]] = None
+    ) -> requests.Response:
+        """GET an event stream; the caller owns (and must close) the response."""
+        response = self._send(
+            "GET", url, what, params=params, stream=True,
+            headers={"Accept": "text/event-stream", "Cache-Control": "no-cache"},
+        )
+        if response.status_code >= 300:
+            error = error_for_response(response, what)
+            response.close()
+            raise error
+        return response
+
+    def close(self) -> None:
+        self.session.close()
+
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, RateLimitError):
+        return True
+    return isinstance(exc, SpaceUnavailableError) and exc.status_code != 404
+
+
+class _RetryAfterOrBackoff(wait_base):
+    """Honour a 429's Retry-After (capped); otherwise exponential + jitter."""
+
+    def __init__(self, initial: float, cap: float) -> None:
+        self._backoff = wait_exponential_jitter(initial=initial, max=cap, jitter=initial)
+        self._cap = cap
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+            return min(exc.retry_after, self._cap)
+        return float(self._backoff(retry_state))
+
+
+def retry_policy(
+    max_retries: int,
+    *,
+    initial_wait: float = 0.5,
+    max_wait: float = 30.0,
+    on_retry: Optional[Callable[[BaseException, float], None]] = None,
+) -> Retrying:
+    """The retry policy for joining a queue: connection errors, 5xx (queue
+    full included) and 429, with backoff.  Never used after a job exists."""
+
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        delay = state.next_action.sleep if state.next_action else 0.0
+        log.info("retrying in %.1f s after: %s", delay, exc)
+        if on_retry is not None and exc is not None:
+            on_retry(exc, delay)
+
+    return Retrying(
+        stop=stop_after_attempt(max_retries + 1),
+        wait=_RetryAfterOrBackoff(initial_wait, max_wait),
+        retry=retry_if_exception(_retryable),
+        reraise=True,
+        before_sleep=before_sleep,
+    )

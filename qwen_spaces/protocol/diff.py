@@ -1,0 +1,146 @@
+"""Applying Gradio's streaming diffs (sse_v2 and later).
+
+After the first full value of an output, Gradio sends a list of edits
+``[op, path, value]`` per output; ``[]`` means unchanged.  Token streaming is
+almost always ``append`` of a suffix to one string, so :class:`OutputValue`
+collects consecutive appends to the same path in a list and joins them only
+when the value is read or another edit arrives: each token costs O(1), not a
+copy of the whole reply.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+__all__ = ["DiffError", "OutputValue"]
+
+
+class DiffError(ValueError):
+    """An edit does not fit the value it is applied to."""
+
+
+class OutputValue:
+    """One output's value, kept up to date by :meth:`apply`."""
+
+    __slots__ = ("_root", "_hot_path", "_pieces")
+
+    def __init__(self, value: Any) -> None:
+        self._root: List[Any] = [value]  # a holder, so the empty path is not special
+        self._hot_path: Optional[list] = None
+        self._pieces: List[str] = []
+
+    @property
+    def value(self) -> Any:
+        self._flush()
+        return self._root[0]
+
+    def apply(self, edits: Sequence[Any]) -> None:
+        """Apply one message's edits for this output, in order.
+
+        Raises :class:`DiffError` when an edit cannot apply; the value is then
+        left as it was before the failing edit.
+        """
+        if not isinstance(edits, list):
+            raise DiffError(f"edits are not a list: {edits!r}")
+        i, count = 0, len(edits)
+        while i < count:
+            edit = edits[i]
+            try:
+                op, path, arg = edit
+            except (TypeError, ValueError):
+                raise DiffError(f"malformed edit {edit!r}") from None
+            if op == "append" and path == self._hot_path:
+                self._pieces.append(arg)
+            elif op == "delete":
+                i = self._delete_run(edits, i)
+                continue
+            else:
+                self._flush()
+                self._apply_one(op, path, arg)
+            i += 1
+
+    def _flush(self) -> None:
+        if self._hot_path is not None:
+            parent, key = self._locate(self._hot_path)
+            parent[key] = "".join(self._pieces)
+            self._hot_path = None
+            self._pieces = []
+
+    def _locate(self, path: Any) -> tuple:
+        """The container holding ``path``'s last step, and that step."""
+        if not isinstance(path, list):
+            raise DiffError(f"edit path is not a list: {path!r}")
+        parent: Any = self._root
+        key: Any = 0
+        try:
+            for step in path:
+                parent = parent[key]
+                key = step
+                if isinstance(parent, list) and not isinstance(key, int):
+                    raise DiffError(f"list index {key!r} in path {path!r}")
+        except (KeyError, IndexError, TypeError) as exc:
+            raise DiffError(f"path {path!r} does not exist") from exc
+        return parent, key
+
+    def _apply_one(self, op: Any, path: Any, arg: Any) -> None:
+        parent, key = self._locate(path)
+        try:
+            if op == "replace":
+                parent[key] = arg
+            elif op == "append":
+                current = parent[key]
+                if isinstance(current, str) and isinstance(arg, str):
+                    # later appends to this path are collected, not concatenated
+                    self._hot_path, self._pieces = path, [current, arg]
+                else:
+                    parent[key] = current + arg
+            elif op == "add":
+                if isinstance(parent, list):
+                    if not 0 <= key <= len(parent):
+                        raise DiffError(f"add at {path!r} past the end")
+                    parent.insert(key, arg)
+                else:
+                    parent[key] = arg
+            else:
+                raise DiffError(f"unknown diff operation {op!r}")
+        except (KeyError, IndexError, TypeError) as exc:
+            raise DiffError(f"cannot {op} at {path!r}") from exc
+
+    def _delete_run(self, edits: Sequence[Any], start: int) -> int:
+        """Apply the deletes starting at ``edits[start]``; return the next index.
+
+        Gradio deletes the tail of a shrinking list one index at a time, but
+        the indices it sends differ by version (original positions up to
+        5.29.0, repeated first position later, shifted twice when nested).
+        All of them mean "cut the list at the first index", so a run of
+        deletes on one parent list is applied as that cut.
+        """
+        self._flush()
+        op, path, _ = edits[start]
+        if not isinstance(path, list) or not path:
+            raise DiffError(f"cannot delete at {path!r}")
+        parent, key = self._locate(path)
+        end = start + 1
+        if isinstance(parent, list):
+            parent_path = path[:-1]
+            while end < len(edits) and _is_delete_under(edits[end], parent_path):
+                end += 1
+            if not isinstance(key, int) or not 0 <= key < len(parent):
+                raise DiffError(f"delete at {path!r} out of range")
+            del parent[key:]
+        else:
+            try:
+                del parent[key]
+            except (KeyError, TypeError) as exc:
+                raise DiffError(f"cannot delete {path!r}") from exc
+        return end
+
+
+def _is_delete_under(edit: Any, parent_path: list) -> bool:
+    return (
+        isinstance(edit, (list, tuple))
+        and len(edit) == 3
+        and edit[0] == "delete"
+        and isinstance(edit[1], list)
+        and edit[1][:-1] == parent_path
+    )
