@@ -284,10 +284,10 @@ class Client:
         try:
             return endpoint, retrying(attempt, endpoint)
         except QwenSpacesError as exc:
-            if exc.status_code not in (404, 500) or state.config is not None:
+            if exc.status_code not in (404, 500):
                 raise
             try:
-                self._config(state)
+                self._config(state)  # fetched once; other threads reuse it
             except QwenSpacesError as discovery_error:
                 log.debug("discovery failed: %s", discovery_error)
                 raise exc from None

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_base, wait_exponential_jitter
+from tenacity.wait import wait_base, wait_exponential, wait_random
 
 from . import __version__
 from .errors import (
@@ -265,7 +265,7 @@ class _RetryAfterOrBackoff(wait_base):
     """Honour a 429's Retry-After (capped); otherwise exponential + jitter."""
 
     def __init__(self, initial: float, cap: float) -> None:
-        self._backoff = wait_exponential_jitter(initial=initial, max=cap, jitter=initial)
+        self._backoff = wait_exponential(multiplier=initial, max=cap) + wait_random(0, initial)
         self._cap = cap
 
     def __call__(self, retry_state: RetryCallState) -> float:
