@@ -15,15 +15,15 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Generator, Iterator, List, Mapping, Optional, Tuple
 
 import requests
 import urllib3
 
 from .errors import (
     ProtocolError,
-    SpaceAppError,
     QwenSpacesError,
+    SpaceAppError,
     SpaceTimeoutError,
     StreamInterruptedError,
 )
@@ -358,7 +358,7 @@ class Client:
         try:
             deadline = _deadline(self.timeout, time.monotonic())
             for kind, _ in _guard(queue.read_job(iter_events(iter_chunks(response)), event_id, deadline)):
-                if kind == DONE or kind == CANCELLED:
+                if kind in (DONE, CANCELLED):
                     break
         finally:
             response.close()
@@ -373,7 +373,7 @@ class Client:
     ) -> "Stream":
         space = state.space
 
-        def attempt(endpoint: _Endpoint) -> Tuple[str, list]:
+        def attempt(endpoint: _Endpoint) -> Tuple[str, List[Any]]:
             image_ref = None
             if picture is not None:
                 name, content, mime = picture
@@ -518,7 +518,7 @@ class _Job:
         return self.result
 
 
-def _run(job: _Job, items: Iterator[Tuple[str, Any]]) -> Iterator[str]:
+def _run(job: _Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, None]:
     """The stream loop: one pass per message, one yield per text delta."""
     reply = job.reply
     index = job.space.reply_output
@@ -535,9 +535,9 @@ def _run(job: _Job, items: Iterator[Tuple[str, Any]]) -> Iterator[str]:
                 delta = reply.final(final)
                 if delta:
                     yield delta
-                job.finish()
+                result = job.finish()
                 if reply.rewritten:
-                    job.result = replace(job.result, text=reply_text(final))  # type: ignore[arg-type]
+                    job.result = replace(result, text=reply_text(final))
                 return
             elif kind is STATUS:
                 job.status(payload)

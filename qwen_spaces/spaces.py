@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 __all__ = ["Param", "Space", "SPACES", "models", "get_space"]
 
@@ -64,13 +64,13 @@ class Space:
 
     def build_data(
         self, prompt: str, system: Optional[str], params: Mapping[str, str], image: Any = None
-    ) -> list:
+    ) -> List[Any]:
         """The positional ``data`` list for this Space's chat event."""
         values = {"prompt": prompt, "history": [], "system": system, "image": image}
         values.update(params)
         return [values[slot] for slot in self.inputs]
 
-    def resolve_params(self, given: Mapping[str, Any]) -> dict:
+    def resolve_params(self, given: Mapping[str, Any]) -> Dict[str, str]:
         """Fill defaults and validate user-given Space parameters."""
         unknown = sorted(set(given) - set(self.params))
         if unknown:

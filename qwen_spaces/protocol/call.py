@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Iterable, Iterator, Optional, Tuple
+from typing import Any, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ProtocolError, SpaceTimeoutError, StreamInterruptedError
 from ..http import Transport
@@ -18,7 +18,7 @@ __all__ = ["submit", "read_call"]
 log = logging.getLogger("qwen_spaces")
 
 
-def submit(transport: Transport, api_base: str, api_name: str, data: list) -> str:
+def submit(transport: Transport, api_base: str, api_name: str, data: List[Any]) -> str:
     """Start a call; return its event id."""
     answer = transport.post_json(
         f"{api_base}/call/{api_name}", {"data": data}, f"calling /{api_name}"
@@ -51,7 +51,7 @@ def read_call(
     raise StreamInterruptedError("the event stream ended before the reply completed")
 
 
-def _values(data: str) -> list:
+def _values(data: str) -> List[Any]:
     values = decode_json(data)
     if type(values) is not list:
         raise ProtocolError(f"/call event data is not a list: {excerpt(data)!r}")

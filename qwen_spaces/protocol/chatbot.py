@@ -105,7 +105,7 @@ class ReplyText:
 
     def __init__(self) -> None:
         self._output: Optional[OutputValue] = None
-        self._path: Optional[list] = None  # where appends are pure deltas
+        self._path: Optional[List[Any]] = None  # where appends are pure deltas
         self._parts: List[str] = []  # text handed out, in pieces
         self._length = 0
         self._broken = False  # a diff failed: wait for the final value

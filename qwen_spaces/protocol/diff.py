@@ -10,7 +10,7 @@ copy of the whole reply.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 __all__ = ["DiffError", "OutputValue"]
 
@@ -26,7 +26,7 @@ class OutputValue:
 
     def __init__(self, value: Any) -> None:
         self._root: List[Any] = [value]  # a holder, so the empty path is not special
-        self._hot_path: Optional[list] = None
+        self._hot_path: Optional[List[Any]] = None
         self._pieces: List[str] = []
 
     @property
@@ -66,7 +66,7 @@ class OutputValue:
             self._hot_path = None
             self._pieces = []
 
-    def _locate(self, path: Any) -> tuple:
+    def _locate(self, path: Any) -> Tuple[Any, Any]:
         """The container holding ``path``'s last step, and that step."""
         if not isinstance(path, list):
             raise DiffError(f"edit path is not a list: {path!r}")
@@ -136,7 +136,7 @@ class OutputValue:
         return end
 
 
-def _is_delete_under(edit: Any, parent_path: list) -> bool:
+def _is_delete_under(edit: Any, parent_path: List[Any]) -> bool:
     return (
         isinstance(edit, (list, tuple))
         and len(edit) == 3

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from ..errors import ProtocolError, SpaceTimeoutError, StreamInterruptedError
 from ..http import Transport
@@ -27,7 +27,7 @@ def join(
     transport: Transport,
     api_base: str,
     *,
-    data: list,
+    data: List[Any],
     fn_index: int,
     trigger_id: Optional[int],
     session_hash: str,
@@ -88,7 +88,7 @@ def read_job(
     raise StreamInterruptedError("the event stream ended before the reply completed")
 
 
-def _output_data(message: dict, raw: str) -> list:
+def _output_data(message: Dict[str, Any], raw: str) -> List[Any]:
     output = message.get("output")
     data = output.get("data") if type(output) is dict else None
     if type(data) is not list:
@@ -96,7 +96,7 @@ def _output_data(message: dict, raw: str) -> list:
     return data
 
 
-def _completed(message: dict, raw: str) -> Tuple[str, Any]:
+def _completed(message: Dict[str, Any], raw: str) -> Tuple[str, Any]:
     output = message.get("output")
     if type(output) is not dict:
         raise ProtocolError(f"completed message without output: {excerpt(raw)!r}")

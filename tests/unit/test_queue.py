@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from qwen_spaces.errors import (
@@ -91,7 +93,8 @@ def test_close_stream_before_completion_is_interrupted() -> None:
 
 @pytest.mark.parametrize("kind", ["unexpected_error", "server_stopped"])
 def test_server_side_stops(kind: str) -> None:
-    events = _stream('{"msg":"%s","event_id":null,"message":"Server stopped unexpectedly."}' % kind)
+    message = {"msg": kind, "event_id": None, "message": "Server stopped unexpectedly."}
+    events = _stream(json.dumps(message))
     with pytest.raises(StreamInterruptedError, match="stopped"):
         list(queue.read_job(events, "e", None))
 
