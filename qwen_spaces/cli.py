@@ -1,0 +1,615 @@
+"""The ``qwen-spaces`` command: chat with a Qwen Space from a terminal or a pipe.
+
+::
+
+    qwen-spaces chat "Why is the sky blue?"        # stream one reply
+    echo "Summarise: ..." | qwen-spaces chat        # the prompt from stdin
+    qwen-spaces chat                                # interactive chat (on a terminal)
+    qwen-spaces chat --json "Hi"                    # one JSON object: text, model, timings
+    qwen-spaces models                              # the models and their Spaces
+    qwen-spaces info qwen-2-5-max                   # what the Space itself reports
+    qwen-spaces demo "hello"                        # offline, against a local test double
+
+Exit status: 0 done, 1 the Space failed (a :class:`~qwen_spaces.QwenSpacesError`),
+2 bad usage or input, 130 interrupted (Ctrl-C cancels the job on the Space),
+141 the reader of stdout went away (a closed pipe).
+
+Standard library only, like the rest of the package's runtime.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import shutil
+import sys
+import traceback
+from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Sequence, TextIO
+from urllib.parse import urlsplit
+
+from . import __version__
+from .client import ChatResult, Client, Status
+from .errors import (
+    AuthenticationError,
+    ProtocolError,
+    QueueFullError,
+    QuotaExceededError,
+    QwenSpacesError,
+    RateLimitError,
+    SpaceAppError,
+    SpaceTimeoutError,
+    SpaceUnavailableError,
+    StreamInterruptedError,
+)
+from .http import Timeout
+from .protocol.config import AppConfig, fetch_config
+from .spaces import SPACES, Space, get_space
+
+__all__ = ["main", "build_parser"]
+
+PROG = "qwen-spaces"
+DEFAULT_MODEL = SPACES[0].name
+VISION_MODEL = next(space.name for space in SPACES if space.supports_vision)
+
+EXIT_OK = 0
+EXIT_REMOTE = 1  # the Space (or the way to it) failed
+EXIT_USAGE = 2  # argparse's own code for bad usage; also bad input
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+
+DEMO_NOTE = (
+    "This reply comes from LocalSpace, the local test double in qwen_spaces.testing: "
+    "no model ran. It still travelled the whole way a real reply does: queue join, "
+    "event stream, streaming diffs, one delta at a time."
+)
+
+
+class UsageError(ValueError):
+    """Bad command-line input (exit status 2)."""
+
+
+# -- terminal helpers ------------------------------------------------------------
+
+
+def _isatty(stream: Optional[IO[Any]]) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or odd streams
+        return False
+
+
+def _colour_ok(stream: Optional[IO[Any]]) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    return _isatty(stream) and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _printable(text: str) -> str:
+    """One line without control characters: text from a Space must not drive the terminal."""
+    return "".join(ch if ch.isprintable() else " " for ch in text).strip()
+
+
+def _host(url: Optional[str]) -> str:
+    return (urlsplit(url).netloc if url else "") or "the Space"
+
+
+def _redact(text: str) -> str:
+    token = os.environ.get("HF_TOKEN")
+    return text.replace(token, "***") if token and len(token) >= 4 else text
+
+
+class _Output:
+    """Streamed text on stdout, flushed per delta, remembering whether the
+    cursor is at the start of a line (so the command can end tidily)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> None:
+        if text:
+            self.stream.write(text)
+            self.stream.flush()
+            self.at_line_start = text.endswith("\n")
+
+    def end_line(self) -> None:
+        if not self.at_line_start:
+            self.write("\n")
+
+
+class StatusLine:
+    """A live, single-line status on stderr while the reply has not started.
+
+    It only draws when stderr is a terminal, so logs and pipes stay clean.
+    Used as the ``on_status`` callback of :meth:`Client.stream`.
+    """
+
+    def __init__(self, stream: Optional[TextIO] = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = _isatty(self.stream)
+        self.colour = _colour_ok(self.stream)
+        self.shown = False
+
+    def __call__(self, status: Status) -> None:
+        text = describe_status(status)
+        if text is None or not self.enabled:
+            return
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        if self.colour:
+            text = f"\x1b[2m{text}\x1b[0m"
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def describe_status(status: Status) -> Optional[str]:
+    """The status line for one :class:`Status`, or None to leave it as it is."""
+    eta = f"{status.eta:.0f} s" if status.eta is not None else None
+    if status.kind == "queued":
+        where = ""
+        if status.rank is not None:
+            where = f": position {status.rank + 1}"
+            if status.queue_size is not None:
+                where += f" of {status.queue_size}"
+        return f"Waiting in the Space's queue{where}" + (f", about {eta} left" if eta else "")
+    if status.kind in ("retrying", "starting"):
+        return "Space is starting or unavailable" + (f", retrying in {eta}" if eta else "")
+    if status.kind == "running":
+        return "The Space is working on the reply…"
+    if status.kind in ("log", "progress") and status.message:
+        return _printable(status.message) or None
+    return None
+
+
+# -- errors ------------------------------------------------------------------
+
+
+def explain(exc: QwenSpacesError, fallback_url: Optional[str] = None) -> str:
+    """One line naming the cause of ``exc`` and what to do about it."""
+    host = _host(exc.url or fallback_url)
+    detail = _printable(str(exc))
+    if isinstance(exc, QueueFullError):
+        return f"the queue of Space {host} is full ({detail}); retry in a few minutes or pass --base-url to your own copy"
+    if isinstance(exc, SpaceUnavailableError):
+        return f"Space {host} is unavailable ({detail}); retry in a minute or pass --base-url to your own copy"
+    if isinstance(exc, RateLimitError):
+        wait = f"wait {exc.retry_after:.0f} s" if exc.retry_after is not None else "wait a while"
+        return f"Space {host} is rate-limiting requests ({detail}); {wait} and retry, or set HF_TOKEN"
+    if isinstance(exc, AuthenticationError):
+        return f"Space {host} refused access ({detail})"
+    if isinstance(exc, QuotaExceededError):
+        return (f"Space {host} is out of GPU quota ({detail}); retry later, set HF_TOKEN "
+                "for a larger quota, or pass --base-url to your own copy")
+    if isinstance(exc, SpaceAppError):
+        return f"Space {host} reported an error: {detail}"
+    if isinstance(exc, SpaceTimeoutError):
+        return f"Space {host} took too long ({detail}); retry, or allow more with --timeout"
+    if isinstance(exc, StreamInterruptedError):
+        return f"the reply from Space {host} was cut off ({detail}); retry"
+    if isinstance(exc, ProtocolError):
+        return (f"Space {host} answered in a way qwen-spaces does not understand ({detail}); "
+                f"see `{PROG} info MODEL` and upgrade qwen-spaces")
+    return f"Space {host}: {detail}"
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"{PROG}: error: {_redact(message)}\n")
+    sys.stderr.flush()
+
+
+# -- building blocks shared by the commands ------------------------------------------------
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, not {text!r}")
+    return value
+
+
+def _model_name(text: str) -> str:
+    try:
+        return get_space(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _param(text: str) -> "tuple[str, str]":
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name, value
+
+
+def _timeout(seconds: Optional[float]) -> Optional[Timeout]:
+    """``--timeout S``: give up after S seconds in total (connect and read limits no larger)."""
+    if seconds is None:
+        return None
+    base = Timeout()
+    return Timeout(
+        connect=min(base.connect or seconds, seconds), read=min(base.read or seconds, seconds), total=seconds
+    )
+
+
+def _client(args: argparse.Namespace, model: str) -> Client:
+    base_urls = {model: args.base_url} if getattr(args, "base_url", None) else None
+    client = Client(base_urls=base_urls, timeout=_timeout(getattr(args, "timeout", None)))
+    args.space_url = client.space_url(model)  # for error messages
+    return client
+
+
+def stream_reply(
+    client: Client,
+    model: str,
+    messages: List[Dict[str, str]],
+    *,
+    out: Optional[_Output],
+    system: Optional[str] = None,
+    image: Optional[str] = None,
+    params: Optional[Mapping[str, str]] = None,
+) -> ChatResult:
+    """Stream one reply to ``out`` (or just collect it when ``out`` is None).
+
+    The stream is closed whatever happens; closing an unfinished stream
+    (Ctrl-C, a closed pipe) cancels the job on the Space.
+    """
+    status = StatusLine()
+    try:
+        with client.stream(
+            model, messages, system=system, image=image, on_status=status, **dict(params or {})
+        ) as stream:
+            for delta in stream:
+                if out is not None:
+                    status.clear()
+                    out.write(delta)
+    finally:
+        status.clear()
+    if out is not None:
+        out.end_line()
+    assert stream.result is not None  # noqa: S101 - an exhausted stream has its result
+    return stream.result
+
+
+def result_json(result: ChatResult) -> str:
+    """``--json`` output: text, model, space_url and timings (seconds)."""
+    return json.dumps(dataclasses.asdict(result), ensure_ascii=False)
+
+
+def _read_prompt(args: argparse.Namespace) -> Optional[str]:
+    """The prompt from the argument or stdin; None means "interactive"."""
+    if args.prompt == "-" or (args.prompt is None and not _isatty(sys.stdin)):
+        text = sys.stdin.read() if sys.stdin is not None else ""
+        if not text.strip():
+            raise UsageError("no prompt: stdin was empty; give PROMPT or pipe some text in")
+        return text.rstrip("\n")
+    if args.prompt is not None:
+        if not args.prompt.strip():
+            raise UsageError("the prompt is empty")
+        return str(args.prompt)
+    if args.json:
+        raise UsageError("--json needs a prompt (an argument, or text on stdin)")
+    return None
+
+
+# -- commands -------------------------------------------------------------------
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    model = args.model or (VISION_MODEL if args.image else DEFAULT_MODEL)
+    params = dict(args.param or [])
+    prompt = _read_prompt(args)
+    with _client(args, model) as client:
+        if prompt is None:
+            return _interactive(client, model, args, params)
+        messages = [{"role": "user", "content": prompt}]
+        out = None if args.json else _Output(sys.stdout)
+        result = stream_reply(
+            client, model, messages, out=out, system=args.system, image=args.image, params=params
+        )
+    if args.json:
+        print(result_json(result), flush=True)
+    return EXIT_OK
+
+
+INTERACTIVE_HELP = "Commands: /reset forgets the conversation, /exit (or Ctrl-D) quits, /help shows this."
+
+
+def _interactive(client: Client, model: str, args: argparse.Namespace, params: Dict[str, str]) -> int:
+    """A chat on a terminal that keeps the conversation (flattened into the
+    prompt by the client).  Ctrl-C during a reply cancels that reply only;
+    Ctrl-C at the prompt quits (status 130)."""
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # pragma: no cover - not on every platform
+        pass
+    err = sys.stderr
+    err.write(f"Chatting with {model} at {client.space_url(model)}.\n{INTERACTIVE_HELP}\n")
+    messages: List[Dict[str, str]] = []
+    while True:
+        try:
+            line = input("> ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        text = line.strip()
+        if not text:
+            continue
+        if text in ("/exit", "/quit"):
+            return EXIT_OK
+        if text in ("/reset", "/help") or text.startswith("/"):
+            if text == "/reset":
+                messages.clear()
+                err.write("(conversation forgotten)\n")
+            else:
+                err.write(("" if text == "/help" else f"unknown command {text}. ") + INTERACTIVE_HELP + "\n")
+            continue
+        messages.append({"role": "user", "content": line})
+        out = _Output(sys.stdout)
+        try:
+            result = stream_reply(
+                client, model, messages, out=out, system=args.system, image=args.image, params=params
+            )
+        except KeyboardInterrupt:
+            messages.pop()
+            out.end_line()
+            err.write("(reply cancelled)\n")
+            continue
+        except QwenSpacesError as exc:
+            messages.pop()
+            out.end_line()
+            _error(explain(exc, client.space_url(model)))
+            continue
+        messages.append({"role": "assistant", "content": result.text})
+
+
+def _capabilities(space: Space) -> str:
+    caps = ["stream"] if space.supports_stream else []
+    if space.supports_system_message:
+        caps.append("system prompt")
+    if space.supports_vision:
+        caps.append("image input")
+    caps.append("history" if space.supports_message_history else "history flattened")
+    caps += [f"{name}={'|'.join(p.choices) or p.default}" for name, p in space.params.items()]
+    return ", ".join(caps)
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+    )
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    if args.json:
+        listing = [
+            {"model": s.name, "aliases": list(s.aliases), "space_url": s.url, "protocol": s.protocol,
+             "supports_stream": s.supports_stream, "supports_system_message": s.supports_system_message,
+             "supports_message_history": s.supports_message_history, "supports_vision": s.supports_vision,
+             "params": {k: {"default": p.default, "choices": list(p.choices)} for k, p in s.params.items()}}
+            for s in SPACES
+        ]
+        print(json.dumps(listing, indent=2))
+        return EXIT_OK
+    rows = [("MODEL", "ALIASES", "SPACE", "CAPABILITIES")]
+    rows += [(s.name, ", ".join(s.aliases), s.url, _capabilities(s)) for s in SPACES]
+    print(_table(rows))
+    print(f"\nDefault: {DEFAULT_MODEL} (with --image: {VISION_MODEL}). "
+          "Space parameters go in as --param NAME=VALUE.")
+    return EXIT_OK
+
+
+def _endpoints(config: AppConfig) -> List[Dict[str, Any]]:
+    named = []
+    for index, dep in enumerate(config.raw.get("dependencies") or []):
+        if isinstance(dep, dict) and isinstance(dep.get("api_name"), str) and dep["api_name"]:
+            named.append({"api_name": dep["api_name"], "fn_index": dep.get("id", index)})
+    return named
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    space = get_space(args.model)
+    with _client(args, space.name) as client:
+        root = client.space_url(space.name)
+        # Client has no public way to read /config yet; the transport is the Client's own.
+        config = fetch_config(client._transport, root)
+    chat = config.dependency(space.api_name)
+    facts: Dict[str, Any] = {
+        "model": space.name,
+        "space_url": root,
+        "gradio_version": config.version,
+        "protocol": config.protocol,
+        "api_prefix": config.api_prefix,
+        "chat_event": {"api_name": space.api_name, "found": chat is not None,
+                       "fn_index": chat["id"] if chat else None, "built_in_fn_index": space.fn_index},
+        "endpoints": _endpoints(config),
+    }
+    if args.json:
+        print(json.dumps(facts, indent=2))
+    else:
+        if chat is None:
+            where = "NOT FOUND: is this the right Space?"
+        elif space.fn_index is None or chat["id"] == space.fn_index:
+            where = f"fn_index {chat['id']}, as built in"
+        else:
+            where = f"fn_index {chat['id']} (built in: {space.fn_index}; the client adapts)"
+        rows = [
+            ("Model", f"{space.name} ({', '.join(space.aliases)})"),
+            ("Space", root),
+            ("Gradio", config.version or "?"),
+            ("Protocol", config.protocol),
+            ("API prefix", config.api_prefix or "(none)"),
+            ("Chat event", f"/{space.api_name}: {where}"),
+        ]
+        print(_table(rows))
+        print("Named endpoints:")
+        for endpoint in facts["endpoints"]:
+            print(f"  /{endpoint['api_name']}  (fn_index {endpoint['fn_index']})")
+    if chat is None:
+        _error(f"{_host(root)} has no /{space.api_name} event; is --base-url the right Space?")
+        return EXIT_REMOTE
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .testing import LocalSpace
+
+    model = args.model or DEFAULT_MODEL
+    prompt = args.prompt or "hello"
+
+    def reply(text: str, system: Optional[str], params: Mapping[str, Any]) -> str:
+        return f"Echo: {text}\n\n{DEMO_NOTE}"
+
+    space = LocalSpace(model, reply=reply, token_delay=args.token_delay, queue_wait=args.queue_wait)
+    with space:
+        print(f"[demo] LocalSpace at {space.url}: a local TEST DOUBLE of the {model} Space "
+              f"(Gradio {space.version} protocol), not a model.")
+        print(f"[demo] you: {prompt}", flush=True)
+        # hf_token="": the user's token has no business going to a local test server.
+        with Client(base_urls={model: space.url}, hf_token="") as client:
+            args.space_url = space.url
+            result = stream_reply(client, model, [{"role": "user", "content": prompt}], out=_Output(sys.stdout))
+    first = f"{result.timings.first_delta:.2f} s" if result.timings.first_delta is not None else "-"
+    print(f"[demo] streamed in {result.timings.total:.2f} s (first text after {first}). "
+          f"For a real model: {PROG} chat \"{prompt}\"")
+    return EXIT_OK
+
+
+# -- parser and entry point ------------------------------------------------------------
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", metavar="URL",
+                        help="use this copy of the model's Space (a duplicate, a local server)")
+    parser.add_argument("--timeout", metavar="S", type=_positive_float,
+                        help="give up after S seconds in total (default 600)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Chat with Qwen models hosted on Hugging Face Spaces.",
+        epilog="Exit status: 0 ok, 1 the Space failed, 2 bad usage or input, 130 interrupted. "
+               "HF_TOKEN (environment) is sent to the Space's host for private or duplicated Spaces.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log the protocol and show tracebacks")
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="log the protocol and show tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    chat = sub.add_parser("chat", parents=[debug], help="stream a reply (or chat interactively)",
+                          description="Stream a reply to PROMPT. With '-' or a pipe on stdin the "
+                                      "prompt is read from stdin; with neither, on a terminal, "
+                                      "start an interactive chat.")
+    chat.add_argument("prompt", nargs="?", metavar="PROMPT", help="the prompt, or - for stdin")
+    chat.add_argument("-m", "--model", type=_model_name,
+                      help=f"a model name or alias (default {DEFAULT_MODEL}; with --image {VISION_MODEL})")
+    chat.add_argument("--system", metavar="TEXT", help="system prompt")
+    chat.add_argument("--image", metavar="PATH", help="an image file, for vision models")
+    chat.add_argument("-p", "--param", metavar="NAME=VALUE", type=_param, action="append",
+                      help="a Space parameter, e.g. model_size=7B (see `models`)")
+    chat.add_argument("--json", action="store_true",
+                      help="print one JSON object at the end (text, model, space_url, timings)")
+    _add_connection_options(chat)
+    chat.set_defaults(func=cmd_chat)
+
+    models = sub.add_parser("models", parents=[debug], help="list the models and their Spaces")
+    models.add_argument("--json", action="store_true", help="as JSON")
+    models.set_defaults(func=cmd_models)
+
+    info = sub.add_parser("info", parents=[debug], help="what a model's Space reports about itself")
+    info.add_argument("model", metavar="MODEL", type=_model_name, help="a model name or alias")
+    info.add_argument("--json", action="store_true", help="as JSON")
+    _add_connection_options(info)
+    info.set_defaults(func=cmd_info)
+
+    demo = sub.add_parser("demo", parents=[debug], help="stream a reply offline from a local test double",
+                          description="Start qwen_spaces.testing.LocalSpace (a local test double of a "
+                                      "Space, not a model) and stream a reply from it through the "
+                                      "real client.")
+    demo.add_argument("prompt", nargs="?", metavar="PROMPT", help='what to send (default "hello")')
+    demo.add_argument("-m", "--model", type=_model_name, help="which Space's layout to mimic")
+    demo.add_argument("--token-delay", metavar="S", type=_non_negative_float, default=0.04,
+                      help="seconds between streamed tokens (default 0.04)")
+    demo.add_argument("--queue-wait", metavar="S", type=_non_negative_float, default=1.0,
+                      help="seconds the job waits in the queue first (default 1)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _setup_logging(debug: bool) -> None:
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; return the exit status (the console script exits with it)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    _setup_logging(args.debug)
+    return _run(args.func, args)
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        sys.stderr.write(f"\n{PROG}: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader left (`| head`); the stream was closed, which cancelled the job.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except QwenSpacesError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _error(explain(exc, getattr(args, "space_url", None)))
+        return EXIT_REMOTE
+    except ValueError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _error(_printable(str(exc)))
+        return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at devnull so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
