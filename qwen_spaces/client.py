@@ -138,7 +138,7 @@ class Client:
         timeout: "Timeout | float | None" = None,
         max_retries: int = 3,
         base_urls: Optional[Mapping[str, str]] = None,
-        pool_maxsize: int = 64,
+        pool_maxsize: int = 256,
         max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
         verify: "bool | str" = True,
         allow_http: bool = False,
