@@ -284,8 +284,14 @@ def stream_reply(
                 if out is not None:
                     status.clear()
                     out.write(delta)
-    finally:
+    except BrokenPipeError:
+        raise
+    except BaseException:
         status.clear()
+        if out is not None:
+            out.end_line()  # the partial reply stays; the error goes below it
+        raise
+    status.clear()
     if out is not None:
         out.end_line()
     assert stream.result is not None  # noqa: S101 - an exhausted stream has its result
@@ -464,9 +470,9 @@ def cmd_info(args: argparse.Namespace) -> int:
             ("Chat event", f"/{space.api_name}: {where}"),
         ]
         print(_table(rows))
-        print("Named endpoints:")
-        for endpoint in facts["endpoints"]:
-            print(f"  /{endpoint['api_name']}  (fn_index {endpoint['fn_index']})")
+        print("Named endpoints:" if facts["endpoints"] else "Named endpoints: none")
+        if facts["endpoints"]:
+            print(_table([(f"  /{e['api_name']}", f"fn_index {e['fn_index']}") for e in facts["endpoints"]]))
     if chat is None:
         _error(f"{_host(root)} has no /{space.api_name} event; is --base-url the right Space?")
         return EXIT_REMOTE
@@ -583,8 +589,8 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except KeyboardInterrupt:
-        sys.stdout.flush()
-        sys.stderr.write(f"\n{PROG}: interrupted\n")
+        # on a terminal, "^C" was echoed where the cursor was: start a new line
+        sys.stderr.write(("\n" if _isatty(sys.stderr) else "") + f"{PROG}: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader left (`| head`); the stream was closed, which cancelled the job.
