@@ -142,7 +142,7 @@ def error_for_response(response: requests.Response, what: str) -> QwenSpacesErro
     if status >= 500 or status in (408, 425):
         return SpaceUnavailableError(message, **kw)
     if status == 404:
-        return SpaceUnavailableError(message + " (is the Space URL right?)", **kw)
+        return SpaceUnavailableError(f"{message} (no {kw['url']}: is the Space URL right?)", **kw)
     return ProtocolError(message, **kw)
 
 
@@ -272,7 +272,8 @@ class _RetryAfterOrBackoff(wait_base):
         exc = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(exc, RateLimitError) and exc.retry_after is not None:
             return min(exc.retry_after, self._cap)
-        return float(self._backoff(retry_state))
+        # the cap bounds the whole wait, jitter included
+        return min(float(self._backoff(retry_state)), self._cap)
 
 
 def retry_policy(
