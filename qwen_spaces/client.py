@@ -521,47 +521,57 @@ class _Job:
 def _run(job: _Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, None]:
     """The stream loop: one pass per message, one yield per text delta."""
     reply = job.reply
-    index = job.space.reply_output
     try:
         for kind, payload in _guard(items):
-            if kind is DIFF:
-                delta = reply.edits(payload[index])
-            elif kind is FULL:
-                if job.queue_wait is None:
-                    job.queue_wait = time.monotonic() - job.started
-                delta = reply.full(payload[index])
-            elif kind is DONE:
-                final = payload[index]
-                delta = reply.final(final)
-                if delta:
-                    yield delta
-                result = job.finish()
-                if reply.rewritten:
-                    job.result = replace(result, text=reply_text(final))
-                return
-            elif kind is STATUS:
+            if kind is STATUS:
                 job.status(payload)
                 continue
-            else:  # CANCELLED by someone else
+            if kind is CANCELLED:  # by someone else
                 raise StreamInterruptedError("the job was cancelled on the Space")
+            delta = _reply_delta(job, kind, payload)
+            if delta and job.first_delta is None:
+                job.first_delta = time.monotonic() - job.started
+            if kind is DONE:
+                result = job.finish()
+                if reply.rewritten:
+                    job.result = replace(result, text=reply_text(payload[job.space.reply_output]))
+                if delta:
+                    yield delta
+                return
             if delta:
-                if job.first_delta is None:
-                    job.first_delta = time.monotonic() - job.started
                 yield delta
-    except QwenSpacesError as exc:
-        exc.partial_text = reply.text
-        exc.url = exc.url or job.root
+    except Exception as exc:
+        # release the connection first, then tell the Space (a job that may
+        # still run there is cancelled; a job that failed there is over)
+        job.close_response()
+        if isinstance(exc, QwenSpacesError):
+            exc.partial_text = reply.text
+            exc.url = exc.url or job.root
         if not isinstance(exc, SpaceAppError):
-            job.cancel()  # the job may still run on the Space: stop it
+            job.cancel()
         job.finished = True
         raise
+    finally:
+        job.close_response()
+
+
+def _reply_delta(job: _Job, kind: str, payload: Any) -> str:
+    """The new reply text in one output message (a full value, a diff or the
+    final value); a value of the wrong shape is a :class:`ProtocolError`."""
+    reply = job.reply
+    try:
+        value = payload[job.space.reply_output]
+        if kind is DIFF:
+            return reply.edits(value)
+        if kind is FULL:
+            if job.queue_wait is None:
+                job.queue_wait = time.monotonic() - job.started
+            return reply.full(value)
+        return reply.final(value)
     except (IndexError, TypeError, KeyError, AttributeError, ValueError) as exc:
         raise ProtocolError(
             f"the Space's reply has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc))})",
-            partial_text=reply.text, url=job.root,
         ) from exc
-    finally:
-        job.close_response()
 
 
 class Stream:

@@ -60,9 +60,16 @@ def _whole_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[Tuple[str, str]]:
-    """Yield ``(event_name, data)`` for each SSE event in the byte stream."""
-    for event in sseclient.SSEClient(_whole_lines(chunks)).events():
-        yield event.event, event.data
+    """Yield ``(event_name, data)`` for each SSE event in the byte stream.
+
+    Bytes that are not UTF-8 are a :class:`ProtocolError`.
+    """
+    try:
+        for event in sseclient.SSEClient(_whole_lines(chunks)).events():
+            yield event.event, event.data
+    except UnicodeDecodeError as exc:
+        bad = exc.object[max(0, exc.start - 60) : exc.end + 20]
+        raise ProtocolError(f"the Space sent an event that is not UTF-8: {excerpt(repr(bad))}") from None
 
 
 def excerpt(text: str, limit: int = 200) -> str:
