@@ -27,7 +27,7 @@ from .errors import (
     SpaceTimeoutError,
     StreamInterruptedError,
 )
-from .http import Timeout, Transport, check_base_url, retry_policy
+from .http import Timeout, Transport, check_base_url, retry_policy, within_deadline
 from .images import load_image
 from .prompt import split_messages
 from .protocol import call as call_api
@@ -357,7 +357,8 @@ class Client:
         )
         try:
             deadline = _deadline(self.timeout, time.monotonic())
-            for kind, _ in _guard(queue.read_job(iter_events(iter_chunks(response)), event_id, deadline)):
+            chunks = within_deadline(response, iter_chunks(response), self.timeout.read, deadline)
+            for kind, _ in _guard(queue.read_job(iter_events(chunks), event_id, deadline)):
                 if kind in (DONE, CANCELLED):
                     break
         finally:
@@ -459,20 +460,21 @@ class _Job:
             self.cancel()
             raise
 
+    def _events(self) -> Iterator[Tuple[str, str]]:
+        assert self.response is not None  # noqa: S101
+        deadline = _deadline(self.timeout, self.started)
+        chunks = within_deadline(self.response, iter_chunks(self.response), self.timeout.read, deadline)
+        return iter_events(chunks)
+
     def open_queue_stream(self) -> "Stream":
         self._open(f"{self.endpoint.api_base}/queue/data", {"session_hash": self.session_hash})
-        assert self.response is not None  # noqa: S101
-        events = iter_events(iter_chunks(self.response))
-        items = queue.read_job(events, self.event_id, _deadline(self.timeout, self.started))
+        items = queue.read_job(self._events(), self.event_id, _deadline(self.timeout, self.started))
         return Stream(self, items)
 
     def open_call_stream(self) -> "Stream":
         url = f"{self.endpoint.api_base}/call/{self.endpoint.api_name}/{self.event_id}"
         self._open(url, None)
-        assert self.response is not None  # noqa: S101
-        items = call_api.read_call(
-            iter_events(iter_chunks(self.response)), _deadline(self.timeout, self.started)
-        )
+        items = call_api.read_call(self._events(), _deadline(self.timeout, self.started))
         return Stream(self, items)
 
     def cancel(self) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import socket
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base, wait_exponential, wait_random
@@ -33,7 +35,9 @@ from .errors import (
 )
 from .protocol.sse import excerpt
 
-__all__ = ["Timeout", "Transport", "check_base_url", "retry_after_seconds", "retry_policy"]
+__all__ = [
+    "Timeout", "Transport", "check_base_url", "retry_after_seconds", "retry_policy", "within_deadline",
+]
 
 log = logging.getLogger("qwen_spaces")
 
@@ -253,6 +257,45 @@ class Transport:
     def close(self) -> None:
         self.session.close()
 
+
+
+def _socket_of(response: requests.Response) -> Optional[socket.socket]:
+    connection = getattr(response.raw, "connection", None)  # urllib3 2.x
+    sock = getattr(connection, "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def within_deadline(
+    response: requests.Response,
+    chunks: Iterable[bytes],
+    read_timeout: Optional[float],
+    deadline: Optional[float],
+) -> Iterator[bytes]:
+    """``chunks`` (read from ``response``), with every wait for the socket
+    limited to the time left before ``deadline`` (a ``time.monotonic()``
+    value): a Space that goes silent cannot hold a call past its total
+    timeout, however long the read timeout is."""
+    sock = _socket_of(response) if deadline is not None else None
+    iterator = iter(chunks)
+    while True:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SpaceTimeoutError("the reply took longer than the total timeout")
+            if sock is not None:
+                try:
+                    sock.settimeout(left if read_timeout is None else min(read_timeout, left))
+                except OSError:
+                    sock = None
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+            if deadline is not None and time.monotonic() >= deadline - 0.01:
+                raise SpaceTimeoutError("the reply took longer than the total timeout") from exc
+            raise
+        yield chunk
 
 
 def _retryable(exc: BaseException) -> bool:
