@@ -52,6 +52,15 @@ Key = Tuple[str, str]  # (kind, version)
 _wanted: Set[Key] = set()
 
 
+def kind_of(space_or_kind: str) -> str:
+    """A replica kind, given a kind or any accepted model name (aliases too)."""
+    if space_or_kind in KINDS:
+        return space_or_kind
+    from qwen_spaces.spaces import get_space  # plain data, no client code
+
+    return SPACE_KIND[get_space(space_or_kind).name]
+
+
 def spec_for(kind: str, version: str) -> ReplicaSpec:
     app, env = KINDS[kind]
     return ReplicaSpec(app, version, env)
@@ -66,9 +75,11 @@ def _keys_of(item: pytest.Item) -> Set[Key]:
     version = params.get("version")
     if version is None:
         return set()
-    kinds = {params["kind"]} if "kind" in params else set()
-    if "space" in params:
-        kinds.add(SPACE_KIND[params["space"]])
+    kinds: Set[str] = set()
+    if "kind" in params:  # an explicit kind overrides the Space's default replica
+        kinds.add(params["kind"])
+    elif "space" in params:
+        kinds.add(kind_of(params["space"]))
     for marker in item.iter_markers("replicas"):
         kinds.update(marker.args)
     return {(kind, version) for kind in kinds}
@@ -138,8 +149,7 @@ def replica(replica_pool: ReplicaPool) -> Callable[..., Replica]:
     """``replica(space_or_kind, version)`` -> the running :class:`Replica`."""
 
     def get(space_or_kind: str, version: str) -> Replica:
-        kind = SPACE_KIND.get(space_or_kind, space_or_kind)
-        return replica_pool.get(kind, version)
+        return replica_pool.get(kind_of(space_or_kind), version)
 
     return get
 

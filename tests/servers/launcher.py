@@ -24,7 +24,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from tests.servers import gradio_envs
 
 APPS_DIR = Path(__file__).resolve().parent / "apps"
-READY_TIMEOUT = 90.0
+READY_TIMEOUT = 90.0  # per server, from its spawn; env QWEN_SPACES_REPLICA_TIMEOUT overrides
+STARTING_AT_ONCE = 4  # 2 cores: more at once only splits the same CPU further
 STOP_GRACE = 5.0
 
 
@@ -119,25 +120,28 @@ def config_ok(url: str) -> bool:
         return False
 
 
+def _check(replica: Replica, timeout: float) -> bool:
+    """True once the replica answers /config; raise if it died or ran out of time."""
+    assert replica.proc is not None
+    if replica.proc.poll() is not None:
+        raise ReplicaStartError(
+            f"{replica.spec.label} exited with {replica.proc.returncode}; "
+            f"log {replica.log_path}:\n{replica.log_tail()}")
+    if config_ok(replica.url):
+        replica.ready_after = time.monotonic() - replica.started_at
+        return True
+    if time.monotonic() - replica.started_at > timeout:
+        raise ReplicaStartError(
+            f"{replica.spec.label} gave no 200 on {replica.url}/config within {timeout:.0f}s; "
+            f"log {replica.log_path}:\n{replica.log_tail()}")
+    return False
+
+
 def wait_ready(replicas: Sequence[Replica], timeout: float = READY_TIMEOUT) -> None:
     """Poll every replica's GET /config until all answer 200; raise on death or timeout."""
     pending = list(replicas)
-    deadline = time.monotonic() + timeout
     while pending:
-        for replica in list(pending):
-            assert replica.proc is not None
-            if replica.proc.poll() is not None:
-                raise ReplicaStartError(
-                    f"{replica.spec.label} exited with {replica.proc.returncode}; "
-                    f"log {replica.log_path}:\n{replica.log_tail()}")
-            if config_ok(replica.url):
-                replica.ready_after = time.monotonic() - replica.started_at
-                pending.remove(replica)
-        if pending and time.monotonic() > deadline:
-            first = pending[0]
-            raise ReplicaStartError(
-                f"{first.spec.label} gave no 200 on {first.url}/config within {timeout:.0f}s; "
-                f"log {first.log_path}:\n{first.log_tail()}")
+        pending = [replica for replica in pending if not _check(replica, timeout)]
         if pending:
             time.sleep(0.25)
 
@@ -155,17 +159,29 @@ def stop(replica: Replica) -> None:
         proc.wait(STOP_GRACE)
 
 
-def start_all(specs: Sequence[ReplicaSpec], root: Path,
-              timeout: float = READY_TIMEOUT) -> Dict[ReplicaSpec, Replica]:
-    """Start every spec in parallel; all are stopped again if any fails to come up."""
+def start_all(specs: Sequence[ReplicaSpec], root: Path, timeout: Optional[float] = None,
+              parallel: int = STARTING_AT_ONCE) -> Dict[ReplicaSpec, Replica]:
+    """Start every spec, ``parallel`` at a time; all are stopped again if one fails.
+
+    Starting them all at once would not finish sooner (the Gradio import is
+    CPU-bound) but would make each one's timeout depend on how many others run.
+    """
+    timeout = timeout or float(os.environ.get("QWEN_SPACES_REPLICA_TIMEOUT", READY_TIMEOUT))
     gradio_envs.ensure_envs(sorted({spec.version for spec in specs}))
     ports = free_ports(len(specs))
+    todo = list(enumerate(zip(specs, ports)))
     replicas: Dict[ReplicaSpec, Replica] = {}
+    starting: List[Replica] = []
     try:
-        for index, (spec, port) in enumerate(zip(specs, ports)):
-            workdir = root / f"{index:02d}-{spec.app.removesuffix('.py')}-{spec.version}"
-            replicas[spec] = spawn(spec, port, workdir)
-        wait_ready(list(replicas.values()), timeout)
+        while todo or starting:
+            while todo and len(starting) < parallel:
+                index, (spec, port) = todo.pop(0)
+                workdir = root / f"{index:02d}-{spec.app.removesuffix('.py')}-{spec.version}"
+                replicas[spec] = spawn(spec, port, workdir)
+                starting.append(replicas[spec])
+            starting = [replica for replica in starting if not _check(replica, timeout)]
+            if starting:
+                time.sleep(0.25)
     except BaseException:
         for replica in replicas.values():
             stop(replica)
