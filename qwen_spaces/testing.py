@@ -41,9 +41,18 @@ reply's leading spaces on its first line and trailing newline are not sent
 
 Fault hooks (for fault-injection tests): ``join_status`` / ``script`` answer
 requests with scripted ``(status, body, headers)`` responses before the normal
-ones; ``cut_after`` aborts every stream (no final chunk) after K messages;
-``error``/``error_after``/``error_hidden``/``quota_error_after`` make the app
-fail; ``queue_wait`` keeps events queued; ``token_delay`` slows the reply.
+ones (no validation, nothing counted); ``cut_after`` aborts every stream (no
+final chunk) after K messages, heartbeats included, and drops the session's
+events as a real disconnect does; ``error``/``error_after``/``error_hidden``/
+``quota_error_after`` make the app fail; ``queue_wait`` keeps events queued;
+``token_delay`` slows the reply.  Closing a /queue/data stream early also
+drops its events (the generator stops), like Gradio.
+
+Not emulated: queue ranks across events and concurrency limits (every event
+runs at once), ``/heartbeat/{hash}`` (the config says
+``connect_heartbeat: false``), ``/file=``, ``/login`` and Gradio auth,
+``/call/v2``, ``progress``/``log`` messages.  A cancelled ``/call`` event ends
+with ``event: complete`` and ``data: null`` (not verified against Gradio).
 """
 
 from __future__ import annotations
@@ -461,7 +470,9 @@ class _Layout:
             "is_colab": False, "max_file_size": None, "stylesheets": [], "theme": "default",
             "protocol": "sse_v3", "fill_height": False, "fill_width": False,
             "layout": self._tree(), "dependencies": [self._render_dep(d) for d in self.deps],
-            "root": root, "username": None,
+            "root": root, "username": None, "theme_hash": "localspace",
+            "body_css": {"body_background_fill": "white", "body_text_color": "#1f2937",
+                         "body_background_fill_dark": "#0b0f19", "body_text_color_dark": "#f3f4f6"},
         }
         cfg.update(self._config_extras())
         return cfg
@@ -476,7 +487,8 @@ class _Layout:
             extras.update(show_api=True, pages=[["", "Home"]])
         else:
             extras.update(pages=[["", "Home", True]], mcp_server=False, vibe_mode=False,
-                          footer_links=["api", "gradio", "settings"])
+                          footer_links=["api", "gradio", "settings"], run_history=False,
+                          i18n_translations=None)
         return extras
 
     def _tree(self) -> dict[str, Any]:
@@ -732,6 +744,7 @@ class _Request:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # the default 5 makes bursts of connects wait 1 s (SYN retry)
 
     def __init__(self, address: tuple[str, int], app: _App) -> None:
         self.app = app
@@ -758,6 +771,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # small writes (one SSE message each) must leave at once, not wait for Nagle
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._app().track(self.connection, True)
 
     def finish(self) -> None:
@@ -1063,6 +1078,8 @@ class _App:
 
     def _start_job(self, session: _Session, dep: _Dep, data: list[Any], via: str) -> _Job:
         job = _Job(session, dep, data, via)
+        job.thread = threading.Thread(target=self._work, args=(job,), daemon=True,
+                                      name=f"LocalSpace-event-{job.event_id[:8]}")
         with self.lock:
             self.jobs[job.event_id] = job
             self.counters["joins" if via == "queue" else "calls"] += 1
@@ -1070,8 +1087,6 @@ class _App:
                 session.pending.add(job.event_id)
             else:
                 self.call_jobs[job.event_id] = job
-        job.thread = threading.Thread(target=self._work, args=(job,), daemon=True,
-                                      name=f"LocalSpace-event-{job.event_id[:8]}")
         job.thread.start()
         return job
 
