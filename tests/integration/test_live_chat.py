@@ -116,6 +116,7 @@ def test_aliases_reach_the_same_space(make_client: Callable[..., Any], space: st
     assert result.text == chat_text(prompt, version)
 
 
+@pytest.mark.replicas("chat-state")
 def test_on_status_reports_progress(make_client: Callable[..., Any], version: str) -> None:
     space = "qwen-qwen2-5-max"
     client = make_client(space, version)
@@ -127,6 +128,7 @@ def test_on_status_reports_progress(make_client: Callable[..., Any], version: st
     assert set(kinds) <= {"queued", "starting", "running", "log", "progress", "retrying"}
 
 
+@pytest.mark.replicas("chat-textbox")
 def test_unicode_survives(make_client: Callable[..., Any], version: str) -> None:
     """Non-ASCII in both directions: the prompt is echoed back verbatim."""
     space = "qwen-qwen2-72b-instruct"

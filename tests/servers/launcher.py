@@ -120,6 +120,16 @@ def config_ok(url: str) -> bool:
         return False
 
 
+def _load_factor() -> float:
+    """How much longer than usual a start may take right now: the Gradio import is
+    CPU-bound, and on a shared 2-core box other jobs can leave us a small share."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1.0
+    return min(5.0, max(1.0, load / (os.cpu_count() or 1)))
+
+
 def _check(replica: Replica, timeout: float) -> bool:
     """True once the replica answers /config; raise if it died or ran out of time."""
     assert replica.proc is not None
@@ -130,9 +140,10 @@ def _check(replica: Replica, timeout: float) -> bool:
     if config_ok(replica.url):
         replica.ready_after = time.monotonic() - replica.started_at
         return True
-    if time.monotonic() - replica.started_at > timeout:
+    if time.monotonic() - replica.started_at > timeout * _load_factor():
         raise ReplicaStartError(
-            f"{replica.spec.label} gave no 200 on {replica.url}/config within {timeout:.0f}s; "
+            f"{replica.spec.label} gave no 200 on {replica.url}/config within "
+            f"{time.monotonic() - replica.started_at:.0f}s (load {os.getloadavg()[0]:.1f}); "
             f"log {replica.log_path}:\n{replica.log_tail()}")
     return False
 
