@@ -21,6 +21,7 @@ import requests
 import urllib3
 
 from .errors import (
+    AuthenticationError,
     ProtocolError,
     QwenSpacesError,
     SpaceAppError,
@@ -288,6 +289,8 @@ class Client:
                 raise
             try:
                 self._config(state)  # fetched once; other threads reuse it
+            except AuthenticationError:
+                raise  # the real cause: the Space wants a (different) token
             except QwenSpacesError as discovery_error:
                 log.debug("discovery failed: %s", discovery_error)
                 raise exc from None

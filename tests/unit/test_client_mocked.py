@@ -320,3 +320,11 @@ def test_discovery_happens_once_under_threads() -> None:
                 t.join()
     assert texts == [REPLY] * 8
     assert [c.request.url for c in rsps.recorded].count(f"{ROOT}/config") == 1
+
+
+def test_discovery_that_needs_a_token_reports_authentication() -> None:
+    with _Mock() as rsps:
+        rsps.add(responses.POST, JOIN, status=404, json={"detail": "Not Found"})
+        rsps.add(responses.GET, f"{ROOT}/config", status=401, json={"detail": "Not authenticated"})
+        with _client() as client, pytest.raises(AuthenticationError):
+            client.stream("qwen-2-5-max", MSG)
