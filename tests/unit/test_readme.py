@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
-import re
 import textwrap
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
@@ -275,9 +274,10 @@ def test_readme_gives_one_install_and_run_command_and_one_test_command() -> None
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    steps = re.findall(r"^\s*(\S.*)$", ci, flags=re.M)
-    for needed in ('pip" install -e ".[test]"', '-m tests.servers.gradio_envs', '/bin/pytest"',
-                   "ruff check qwen_spaces tests", "mypy --strict qwen_spaces",
-                   "bandit -r qwen_spaces -ll"):
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").replace('"', "")
+    steps = [line.strip() for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for needed in ("python3 -m venv", "/bin/pip install -e .[test]", "/bin/python -m tests.servers.gradio_envs",
+                   "/bin/pytest", "/bin/ruff check qwen_spaces tests", "/bin/mypy --strict qwen_spaces",
+                   "-r qwen_spaces -ll"):
         assert any(needed in step for step in steps), needed
+    assert "set -euo pipefail" in steps
