@@ -150,6 +150,11 @@ class StatusLine:
             self.stream.flush()
             self.shown = False
 
+    def stop(self) -> None:
+        """Clear the line and draw no more (the reply has the terminal now)."""
+        self.enabled = False
+        self.clear()
+
 
 def describe_status(status: Status) -> Optional[str]:
     """The status line for one :class:`Status`, or None to leave it as it is."""
@@ -282,7 +287,7 @@ def stream_reply(
         ) as stream:
             for delta in stream:
                 if out is not None:
-                    status.clear()
+                    status.stop()
                     out.write(delta)
     except BrokenPipeError:
         raise

@@ -524,3 +524,14 @@ def test_module_sigint_cancels_and_exits_130(local) -> None:
     assert proc.returncode == 130, err
     assert b"interrupted" in err and b"Traceback" not in err
     assert wait_for(lambda: space.cancels == 1)
+
+
+def test_no_status_line_once_the_reply_streams() -> None:
+    from qwen_spaces.cli import StatusLine
+
+    line = StatusLine(TTY())
+    line(Status("queued", rank=0, queue_size=1))
+    line.stop()
+    line(Status("log", message="a log line mid-reply"))
+    assert "a log line" not in line.stream.getvalue()
+    assert line.stream.getvalue().endswith("\r\x1b[K")
