@@ -49,7 +49,7 @@ class OutputValue:
                 op, path, arg = edit
             except (TypeError, ValueError):
                 raise DiffError(f"malformed edit {edit!r}") from None
-            if op == "append" and path == self._hot_path:
+            if op == "append" and path == self._hot_path and isinstance(arg, str):
                 self._pieces.append(arg)
             elif op == "delete":
                 i = self._delete_run(edits, i)
@@ -76,8 +76,11 @@ class OutputValue:
             for step in path:
                 parent = parent[key]
                 key = step
-                if isinstance(parent, list) and not isinstance(key, int):
-                    raise DiffError(f"list index {key!r} in path {path!r}")
+                if isinstance(parent, list):
+                    if not isinstance(key, int) or isinstance(key, bool):
+                        raise DiffError(f"list index {key!r} in path {path!r}")
+                elif not isinstance(parent, dict):  # not into strings or numbers
+                    raise DiffError(f"path {path!r} goes through a {type(parent).__name__}")
         except (KeyError, IndexError, TypeError) as exc:
             raise DiffError(f"path {path!r} does not exist") from exc
         return parent, key
@@ -109,30 +112,35 @@ class OutputValue:
     def _delete_run(self, edits: Sequence[Any], start: int) -> int:
         """Apply the deletes starting at ``edits[start]``; return the next index.
 
-        Gradio deletes the tail of a shrinking list one index at a time, but
-        the indices it sends differ by version (original positions up to
-        5.29.0, repeated first position later, shifted twice when nested).
-        All of them mean "cut the list at the first index", so a run of
-        deletes on one parent list is applied as that cut.
+        Gradio deletes the tail of a shrinking list one index at a time, after
+        the edits for the list's common prefix, and the indices it sends
+        differ by version: the original positions up to 5.29.0; from 5.29.1
+        each is lowered by the number of index deletes before it in the same
+        list's edits, nested ones included, so they repeat the first position
+        (``[k]``, ``[k]``) or, after a nested shrink, point at the wrong
+        element or below zero.  What every version agrees on is the number:
+        a run of ``n`` deletes on one parent list removes its last ``n`` items.
         """
         self._flush()
-        op, path, _ = edits[start]
+        _, path, _ = edits[start]
         if not isinstance(path, list) or not path:
             raise DiffError(f"cannot delete at {path!r}")
         parent, key = self._locate(path)
-        end = start + 1
-        if isinstance(parent, list):
-            parent_path = path[:-1]
-            while end < len(edits) and _is_delete_under(edits[end], parent_path):
-                end += 1
-            if not isinstance(key, int) or not 0 <= key < len(parent):
-                raise DiffError(f"delete at {path!r} out of range")
-            del parent[key:]
-        else:
+        if not isinstance(parent, list):
             try:
                 del parent[key]
             except (KeyError, TypeError) as exc:
                 raise DiffError(f"cannot delete {path!r}") from exc
+            return start + 1
+        parent_path = path[:-1]
+        end = start + 1
+        while end < len(edits) and _is_delete_under(edits[end], parent_path):
+            end += 1
+        count = end - start
+        # the first index is the list's new length, or less (shifted): never more
+        if not isinstance(key, int) or isinstance(key, bool) or not count <= len(parent) or key > len(parent) - count:
+            raise DiffError(f"cannot delete {count} item(s) at {path!r} from a list of {len(parent)}")
+        del parent[len(parent) - count :]
         return end
 
 
