@@ -81,6 +81,7 @@ def test_system_slot(replica: Callable[..., Replica], kind: str, version: str) -
         raw.completed(fresh)["output"]["data"][1])
 
 
+@pytest.mark.replicas("qwen2_5")
 def test_model_size_radio(replica: Callable[..., Replica], version: str) -> None:
     server = replica("qwen2_5", version)
     config = raw.get_config(server.url)
@@ -89,6 +90,7 @@ def test_model_size_radio(replica: Callable[..., Replica], version: str) -> None
     assert raw.chat_reply(done["output"]["data"][1]).endswith("size: 7B")
 
 
+@pytest.mark.replicas("chat-state")
 @pytest.mark.parametrize("prompt, message", [
     ("please quota", replies.QUOTA_MESSAGE), ("early-error", replies.EARLY_MESSAGE),
     ("crash", None)])
@@ -105,6 +107,7 @@ def test_errors_in_stream(replica: Callable[..., Replica], version: str, prompt:
         assert error.strip("'") == message  # 4.44.1 repr-quotes gr.Error text
 
 
+@pytest.mark.replicas("qvq")
 def test_qvq_upload_and_call(replica: Callable[..., Replica], version: str) -> None:
     server = replica("qvq", version)
     config = raw.get_config(server.url)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class TestImage:
+class SampleImage:
     width: int
     height: int
     rgb: bytes  # raw pixels, row-major, what PIL's convert("RGB").tobytes() returns
@@ -20,7 +20,7 @@ def _chunk(kind: bytes, payload: bytes) -> bytes:
             + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
 
 
-def make_png(width: int = 37, height: int = 23, seed: int = 1) -> TestImage:
+def make_png(width: int = 37, height: int = 23, seed: int = 1) -> SampleImage:
     """An RGB gradient with a seed-dependent twist: odd sizes and varied pixels, so a
     resized, cropped or lossily re-encoded upload changes the pixel hash."""
     rows = []
@@ -33,4 +33,4 @@ def make_png(width: int = 37, height: int = 23, seed: int = 1) -> TestImage:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour
     png = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
            + _chunk(b"IDAT", zlib.compress(raw)) + _chunk(b"IEND", b""))
-    return TestImage(width, height, rgb, png)
+    return SampleImage(width, height, rgb, png)
