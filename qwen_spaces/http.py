@@ -181,6 +181,14 @@ class Transport:
         if verify is False:
             log.warning("TLS certificate verification is OFF for this Client (verify=False)")
         self.session.verify = verify
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE and HTTP(S)_PROXY
+        # override the session's own verify and proxies; passed per request,
+        # what the caller chose wins (the environment still applies to defaults)
+        self._request_kw: Dict[str, Any] = {}
+        if verify is not True:
+            self._request_kw["verify"] = verify
+        if proxies:
+            self._request_kw["proxies"] = dict(proxies)
 
     def __repr__(self) -> str:
         return f"<Transport token={'set' if self._token else 'none'}>"
@@ -197,7 +205,7 @@ class Transport:
         try:
             return self.session.request(
                 method, url, headers=self._headers(kw.pop("headers", None)),
-                timeout=kw.pop("timeout", self.timeout.requests_timeout), **kw
+                timeout=kw.pop("timeout", self.timeout.requests_timeout), **{**self._request_kw, **kw}
             )
         except requests.exceptions.ReadTimeout as exc:
             raise SpaceTimeoutError(
