@@ -8,7 +8,7 @@
 
 __version__ = "0.1.0"
 
-from .client import ChatResult, Client, Status, Stream, Timings  # noqa: E402
+from .client import Client  # noqa: E402
 from .errors import (  # noqa: E402
     AuthenticationError,
     ProtocolError,
@@ -23,6 +23,7 @@ from .errors import (  # noqa: E402
 )
 from .http import Timeout  # noqa: E402
 from .spaces import Param, Space, get_space, models  # noqa: E402
+from .stream import ChatResult, Status, Stream, Timings  # noqa: E402
 
 __all__ = [
     "Client",

@@ -31,7 +31,7 @@ from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Sequence, T
 from urllib.parse import urlsplit
 
 from . import __version__
-from .client import ChatResult, Client, Status
+from .client import Client
 from .errors import (
     AuthenticationError,
     ProtocolError,
@@ -47,6 +47,7 @@ from .errors import (
 from .http import Timeout
 from .protocol.config import AppConfig, fetch_config
 from .spaces import SPACES, Space, get_space
+from .stream import ChatResult, Status
 
 __all__ = ["main", "build_parser"]
 

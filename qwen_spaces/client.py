@@ -1,4 +1,4 @@
-"""The public face: :class:`Client`, :class:`Stream`, :class:`ChatResult`.
+"""The public face: :class:`Client` (replies come as :class:`~qwen_spaces.Stream`).
 
 A Client owns one ``requests.Session`` (thread-safe for our use: every call
 has its own session hash and its own streamed response) and remembers, per
@@ -11,82 +11,38 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import sys
 import threading
 import time
-from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Generator, Iterator, List, Mapping, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-import requests
-import urllib3
-
-from .errors import (
-    AuthenticationError,
-    ProtocolError,
-    QwenSpacesError,
-    SpaceAppError,
-    SpaceTimeoutError,
-    StreamInterruptedError,
-)
+from .errors import AuthenticationError, ProtocolError, QwenSpacesError
 from .http import Timeout, Transport, check_base_url, retry_policy, within_deadline
 from .images import load_image
 from .prompt import split_messages
 from .protocol import call as call_api
 from .protocol import queue
-from .protocol.chatbot import ReplyText, reply_text
 from .protocol.config import AppConfig, fetch_config
-from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
+from .protocol.events import CANCELLED, DONE
 from .protocol.files import file_data, upload
-from .protocol.sse import excerpt, iter_chunks, iter_events
-from .spaces import Space, get_space
+from .protocol.sse import iter_chunks, iter_events
+from .spaces import SPACES, Space, get_space
+from .stream import (
+    ChatResult,
+    Job,
+    Status,
+    StatusCallback,
+    Stream,
+    Submission,
+    deadline_of,
+    network_error,
+)
 
-__all__ = ["Client", "Stream", "ChatResult", "Timings", "Status"]
+__all__ = ["Client"]
 
 log = logging.getLogger("qwen_spaces")
 
 DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Timings:
-    """Seconds from the start of the call: waiting in the queue until the
-    Space started the job, until the first text, and in total."""
-
-    queue_wait: Optional[float]
-    first_delta: Optional[float]
-    total: float
-
-
-@dataclass(frozen=True)
-class ChatResult:
-    """A finished reply.  ``str(result)`` is its text."""
-
-    text: str
-    model: str
-    space_url: str
-    timings: Timings
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class Status:
-    """Progress of a call, for ``on_status`` callbacks.
-
-    ``kind``: "retrying" (the Space was unavailable; ``eta`` is the wait),
-    "queued" (``rank`` 0-based, ``queue_size``, ``eta`` seconds), "running",
-    "progress" or "log" (``message``).
-    """
-
-    kind: str
-    rank: Optional[int] = None
-    queue_size: Optional[int] = None
-    eta: Optional[float] = None
-    message: Optional[str] = None
-
-
-StatusCallback = Callable[[Status], None]
 
 
 @dataclass(frozen=True)
@@ -153,7 +109,7 @@ class Client:
         self.max_retries = max_retries
         self.max_image_bytes = max_image_bytes
         self.retry_max_wait = retry_max_wait
-        roots = {space.name: space.url for space in _all_spaces()}
+        roots = {space.name: space.url for space in SPACES}
         for name, url in (base_urls or {}).items():
             roots[get_space(name).name] = check_base_url(url, allow_http=allow_http)
         self._roots = roots
@@ -166,7 +122,7 @@ class Client:
         self._states_lock = threading.Lock()
 
     def __repr__(self) -> str:
-        moved = sorted(s.name for s in _all_spaces() if self._roots[s.name] != s.url)
+        moved = sorted(s.name for s in SPACES if self._roots[s.name] != s.url)
         return f"<qwen_spaces.Client base_urls={moved or 'defaults'}>"
 
     def __enter__(self) -> "Client":
@@ -195,7 +151,7 @@ class Client:
         image: Any = None,
         on_status: Optional[StatusCallback] = None,
         **space_params: Any,
-    ) -> "Stream":
+    ) -> Stream:
         """Submit a chat and return a :class:`Stream` of text deltas.
 
         Input is validated before any request; the job is submitted (with
@@ -298,6 +254,15 @@ class Client:
                 raise
             return state.endpoint, retrying(attempt, state.endpoint)
 
+    def _job(
+        self, state: _SpaceState, submission: Submission, started: float,
+        on_status: Optional[StatusCallback], repair: Optional[Callable[[], Optional[Submission]]] = None,
+    ) -> Job:
+        return Job(
+            transport=self._transport, timeout=self.timeout, space=state.space, root=state.root,
+            submission=submission, started=started, on_status=on_status, repair=repair,
+        )
+
     def _submit_queue(
         self,
         state: _SpaceState,
@@ -306,7 +271,7 @@ class Client:
         params: Dict[str, str],
         on_status: Optional[StatusCallback],
         started: float,
-    ) -> "Stream":
+    ) -> Stream:
         space = state.space
         session_hash = secrets.token_hex(6)
         system_value = system_text if system_text is not None else space.default_system
@@ -314,16 +279,37 @@ class Client:
             self._deliver_system(state, session_hash, system_text, on_status)
         data = space.build_data(prompt, system_value, params)
 
-        def attempt(endpoint: _Endpoint) -> str:
+        def attempt(endpoint: _Endpoint) -> Submission:
             assert endpoint.fn_index is not None  # noqa: S101 - queue Spaces have one
-            return queue.join(
+            event_id = queue.join(
                 self._transport, endpoint.api_base, data=data, fn_index=endpoint.fn_index,
                 trigger_id=endpoint.trigger_id, session_hash=session_hash,
             )
+            return Submission(endpoint.api_base, endpoint.fn_index, endpoint.api_name, session_hash, event_id)
 
-        endpoint, event_id = self._with_discovery(state, attempt, on_status)
-        job = _Job(self, state, endpoint, session_hash, event_id, started, on_status)
-        return job.open_queue_stream()
+        unverified = state.config is None
+        endpoint, submission = self._with_discovery(state, attempt, on_status)
+
+        def repair() -> Optional[Submission]:
+            """The job ended with no text: if the Space's /config (never read
+            before this call) names another event for the chat, the first join
+            reached the wrong event, so the chat never ran: submit it once."""
+            if not unverified:
+                return None
+            try:
+                self._config(state)
+            except AuthenticationError:
+                raise
+            except QwenSpacesError as exc:
+                if state.config is None and "has no event named" in str(exc):
+                    raise
+                log.debug("could not check the Space's /config: %s", exc)
+                return None
+            if state.endpoint == endpoint:
+                return None
+            return self._retrying(on_status)(attempt, state.endpoint)  # type: ignore[no-any-return]
+
+        return Stream(self._job(state, submission, started, on_status, repair))
 
     def _deliver_system(
         self,
@@ -358,12 +344,17 @@ class Client:
         response = self._transport.open_stream(
             f"{endpoint.api_base}/queue/data", "reading the queue", {"session_hash": session_hash}
         )
+        deadline = deadline_of(self.timeout, time.monotonic())
         try:
-            deadline = _deadline(self.timeout, time.monotonic())
             chunks = within_deadline(response, iter_chunks(response), self.timeout.read, deadline)
-            for kind, _ in _guard(queue.read_job(iter_events(chunks), event_id, deadline)):
+            for kind, _ in queue.read_job(iter_events(chunks), event_id, deadline):
                 if kind in (DONE, CANCELLED):
                     break
+        except Exception as exc:
+            error = network_error(exc)
+            if error is exc:
+                raise
+            raise error from exc
         finally:
             response.close()
 
@@ -374,272 +365,22 @@ class Client:
         picture: Optional[Tuple[str, bytes, str]],
         on_status: Optional[StatusCallback],
         started: float,
-    ) -> "Stream":
+    ) -> Stream:
         space = state.space
 
-        def attempt(endpoint: _Endpoint) -> Tuple[str, List[Any]]:
+        def attempt(endpoint: _Endpoint) -> Submission:
             image_ref = None
             if picture is not None:
                 name, content, mime = picture
                 path = upload(self._transport, endpoint.api_base, name, content, mime)
                 image_ref = file_data(path, name, mime, len(content))
             data = space.build_data(prompt, None, {}, image_ref)
-            return call_api.submit(self._transport, endpoint.api_base, endpoint.api_name, data), data
+            event_id = call_api.submit(self._transport, endpoint.api_base, endpoint.api_name, data)
+            return Submission(endpoint.api_base, None, endpoint.api_name, event_id, event_id)
 
-        endpoint, (event_id, _) = self._with_discovery(state, attempt, on_status)
-        job = _Job(self, state, endpoint, event_id, event_id, started, on_status)
-        return job.open_call_stream()
-
-
-def _all_spaces() -> Tuple[Space, ...]:
-    from .spaces import SPACES
-
-    return SPACES
+        _, submission = self._with_discovery(state, attempt, on_status)
+        return Stream(self._job(state, submission, started, on_status))
 
 
 def _vision_names() -> Tuple[str, ...]:
-    return tuple(s.name for s in _all_spaces() if s.supports_vision)
-
-
-def _deadline(timeout: Timeout, started: float) -> Optional[float]:
-    return None if timeout.total is None else started + timeout.total
-
-
-_NETWORK_ERRORS = (
-    requests.exceptions.RequestException,
-    urllib3.exceptions.HTTPError,
-    OSError,
-)
-
-
-def _guard(items: Iterator[Tuple[str, Any]]) -> Iterator[Tuple[str, Any]]:
-    """Turn network failures while reading a stream into our errors."""
-    try:
-        yield from items
-    except QwenSpacesError:
-        raise
-    except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-        raise SpaceTimeoutError("the Space sent nothing within the read timeout") from exc
-    except _NETWORK_ERRORS as exc:
-        raise StreamInterruptedError(
-            f"the connection broke before the reply completed ({type(exc).__name__})"
-        ) from exc
-
-
-class _Job:
-    """One submitted job: everything a Stream needs, and nothing that refers
-    back to the Stream (so dropping a Stream collects it at once)."""
-
-    def __init__(
-        self,
-        client: Client,
-        state: _SpaceState,
-        endpoint: _Endpoint,
-        session_hash: str,
-        event_id: str,
-        started: float,
-        on_status: Optional[StatusCallback],
-    ) -> None:
-        self.transport = client._transport
-        self.timeout = client.timeout
-        self.space = state.space
-        self.root = state.root
-        self.endpoint = endpoint
-        self.session_hash = session_hash
-        self.event_id = event_id
-        self.started = started
-        self.on_status = on_status
-        self.response: Optional[requests.Response] = None
-        self.finished = False
-        self.reply = ReplyText()
-        self.result: Optional[ChatResult] = None
-        self.queue_wait: Optional[float] = None
-        self.first_delta: Optional[float] = None
-
-    def _open(self, url: str, params: Optional[Dict[str, str]]) -> None:
-        try:
-            self.response = self.transport.open_stream(url, "reading the reply stream", params)
-        except BaseException:
-            self.cancel()
-            raise
-
-    def _events(self) -> Iterator[Tuple[str, str]]:
-        assert self.response is not None  # noqa: S101
-        deadline = _deadline(self.timeout, self.started)
-        chunks = within_deadline(self.response, iter_chunks(self.response), self.timeout.read, deadline)
-        return iter_events(chunks)
-
-    def open_queue_stream(self) -> "Stream":
-        self._open(f"{self.endpoint.api_base}/queue/data", {"session_hash": self.session_hash})
-        items = queue.read_job(self._events(), self.event_id, _deadline(self.timeout, self.started))
-        return Stream(self, items)
-
-    def open_call_stream(self) -> "Stream":
-        url = f"{self.endpoint.api_base}/call/{self.endpoint.api_name}/{self.event_id}"
-        self._open(url, None)
-        items = call_api.read_call(self._events(), _deadline(self.timeout, self.started))
-        return Stream(self, items)
-
-    def cancel(self) -> None:
-        """Ask the Space to stop the job (best effort)."""
-        if self.endpoint.fn_index is None or self.space.protocol == "call":
-            return  # /call jobs stop when their stream is dropped
-        queue.cancel(
-            self.transport, self.endpoint.api_base, session_hash=self.session_hash,
-            fn_index=self.endpoint.fn_index, event_id=self.event_id,
-        )
-
-    def close_response(self) -> None:
-        response, self.response = self.response, None
-        if response is not None:
-            response.close()
-
-    def status(self, message: Dict[str, Any]) -> None:
-        kind = message.get("msg")
-        now = time.monotonic()
-        if kind == "process_starts" and self.queue_wait is None:
-            self.queue_wait = now - self.started
-        if self.on_status is None:
-            return
-        if kind == "estimation":
-            status = Status("queued", message.get("rank"), message.get("queue_size"), message.get("rank_eta"))
-        elif kind == "process_starts":
-            status = Status("running", eta=message.get("eta"))
-        elif kind == "log":
-            status = Status("log", message=str(message.get("log", "")))
-        else:
-            status = Status("progress", message=excerpt(str(message.get("progress_data", ""))))
-        self.on_status(status)
-
-    def finish(self) -> ChatResult:
-        now = time.monotonic()
-        self.finished = True
-        self.result = ChatResult(
-            text=self.reply.text,
-            model=self.space.name,
-            space_url=self.root,
-            timings=Timings(self.queue_wait, self.first_delta, now - self.started),
-        )
-        return self.result
-
-
-def _run(job: _Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, None]:
-    """The stream loop: one pass per message, one yield per text delta."""
-    reply = job.reply
-    try:
-        for kind, payload in _guard(items):
-            if kind is STATUS:
-                job.status(payload)
-                continue
-            if kind is CANCELLED:  # by someone else
-                raise StreamInterruptedError("the job was cancelled on the Space")
-            delta = _reply_delta(job, kind, payload)
-            if delta and job.first_delta is None:
-                job.first_delta = time.monotonic() - job.started
-            if kind is DONE:
-                result = job.finish()
-                if reply.rewritten:
-                    job.result = replace(result, text=reply_text(payload[job.space.reply_output]))
-                if delta:
-                    yield delta
-                return
-            if delta:
-                yield delta
-    except Exception as exc:
-        # release the connection first, then tell the Space (a job that may
-        # still run there is cancelled; a job that failed there is over)
-        job.close_response()
-        if isinstance(exc, QwenSpacesError):
-            exc.partial_text = reply.text
-            exc.url = exc.url or job.root
-        if not isinstance(exc, SpaceAppError):
-            job.cancel()
-        job.finished = True
-        raise
-    finally:
-        job.close_response()
-
-
-def _reply_delta(job: _Job, kind: str, payload: Any) -> str:
-    """The new reply text in one output message (a full value, a diff or the
-    final value); a value of the wrong shape is a :class:`ProtocolError`."""
-    reply = job.reply
-    try:
-        value = payload[job.space.reply_output]
-        if kind is DIFF:
-            return reply.edits(value)
-        if kind is FULL:
-            if job.queue_wait is None:
-                job.queue_wait = time.monotonic() - job.started
-            return reply.full(value)
-        return reply.final(value)
-    except (IndexError, TypeError, KeyError, AttributeError, ValueError) as exc:
-        raise ProtocolError(
-            f"the Space's reply has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc))})",
-        ) from exc
-
-
-class Stream:
-    """An iterator of reply text deltas that owns its HTTP response.
-
-    Use it in a ``for`` loop or as a context manager.  Closing it before the
-    reply is complete (``close()``, leaving the ``with`` block, a WSGI server
-    closing the response, or garbage collection) releases the connection and
-    asks the Space to cancel the job.  After the last delta, :attr:`result`
-    holds the :class:`ChatResult`.
-    """
-
-    def __init__(self, job: _Job, items: Iterator[Tuple[str, Any]]) -> None:
-        self._job = job
-        self._deltas = _run(job, items)
-        self._closed = False
-
-    def __iter__(self) -> "Stream":
-        return self
-
-    def __next__(self) -> str:
-        return next(self._deltas)
-
-    def __enter__(self) -> "Stream":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
-
-    @property
-    def result(self) -> Optional[ChatResult]:
-        """The finished reply, once the stream is exhausted (else None)."""
-        return self._job.result
-
-    @property
-    def text_so_far(self) -> str:
-        """All text yielded so far."""
-        return self._job.reply.text
-
-    @property
-    def model(self) -> str:
-        return self._job.space.name
-
-    def close(self) -> None:
-        """Stop reading; if the reply is not complete, cancel the job."""
-        if self._closed:
-            return
-        self._closed = True
-        self._deltas.close()
-        self._job.close_response()
-        if not self._job.finished:
-            self._job.cancel()
-
-    def __del__(self) -> None:
-        if self._closed or sys.is_finalizing():
-            return
-        self._closed = True
-        job = self._job
-        job.close_response()
-        if not job.finished:
-            # not in the collecting thread: a finalizer must not block on HTTP
-            threading.Thread(target=job.cancel, name="qwen-spaces-cancel", daemon=True).start()
-
-    def __repr__(self) -> str:
-        state = "done" if self._job.finished else ("closed" if self._closed else "open")
-        return f"<qwen_spaces.Stream model={self._job.space.name} {state}>"
+    return tuple(s.name for s in SPACES if s.supports_vision)

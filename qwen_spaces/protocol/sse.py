@@ -56,7 +56,7 @@ def iter_chunks(response: requests.Response) -> Iterator[bytes]:
 
 def _parse_block(block: bytes) -> Iterator[Event]:
     """Events of one blank-line-terminated block, by sseclient-py."""
-    for event in sseclient.SSEClient((block + b"\n\n",)).events():
+    for event in sseclient.SSEClient(iter((block + b"\n\n",))).events():
         yield event.event, event.data
 
 

@@ -278,7 +278,7 @@ def test_two_events_share_one_stream(version: str) -> None:
 def test_cancel_stops_the_generator(version: str) -> None:
     capture = capture_messages(f"g{version}_queue_data_cancel.sse")
     url_prefix = ""
-    with LocalSpace("qwen-2-72b", gradio=version[0], tokens=SLOW_TOKENS, token_delay=0.05,
+    with LocalSpace("qwen-2-72b", gradio=version[0], tokens=SLOW_TOKENS, token_delay=0.1,
                     heartbeat=0.3) as space:
         url_prefix = space.url + space.api_prefix
         event_id = _event_id(space, ["slow please", [], None], "s1")

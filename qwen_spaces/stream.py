@@ -1,0 +1,374 @@
+"""A streamed reply: :class:`Stream` (the iterator users hold), the
+:class:`ChatResult` it ends with, and the job bookkeeping behind it.
+
+A token travels: socket -> SSE event (``protocol.sse``) -> queue message
+(``protocol.queue`` / ``protocol.call``) -> reply delta
+(``protocol.chatbot``) -> ``yield`` in :func:`_run`.  Nothing here re-parses
+what an earlier hop parsed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Generator, Iterator, Optional, Tuple
+
+import requests
+import urllib3
+
+from .errors import (
+    ProtocolError,
+    QwenSpacesError,
+    SpaceAppError,
+    SpaceTimeoutError,
+    StreamInterruptedError,
+)
+from .http import Timeout, Transport, within_deadline
+from .protocol import call as call_api
+from .protocol import queue
+from .protocol.chatbot import ReplyText, reply_text
+from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
+from .protocol.sse import excerpt, iter_chunks, iter_events
+from .spaces import Space
+
+__all__ = ["Stream", "ChatResult", "Timings", "Status", "Submission", "Job"]
+
+log = logging.getLogger("qwen_spaces")
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds from the start of the call: waiting in the queue until the
+    Space started the job, until the first text, and in total."""
+
+    queue_wait: Optional[float]
+    first_delta: Optional[float]
+    total: float
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """A finished reply.  ``str(result)`` is its text."""
+
+    text: str
+    model: str
+    space_url: str
+    timings: Timings
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Status:
+    """Progress of a call, for ``on_status`` callbacks.
+
+    ``kind``: "retrying" (the Space was unavailable; ``eta`` is the wait),
+    "queued" (``rank`` 0-based, ``queue_size``, ``eta`` seconds), "running",
+    "progress" or "log" (``message``).
+    """
+
+    kind: str
+    rank: Optional[int] = None
+    queue_size: Optional[int] = None
+    eta: Optional[float] = None
+    message: Optional[str] = None
+
+
+StatusCallback = Callable[[Status], None]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A job the Space accepted: where to read it and how to cancel it."""
+
+    api_base: str  # root + API prefix
+    fn_index: Optional[int]  # None for the /call API
+    api_name: str
+    session_hash: str
+    event_id: str
+
+
+def deadline_of(timeout: Timeout, started: float) -> Optional[float]:
+    return None if timeout.total is None else started + timeout.total
+
+
+_NETWORK_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
+_TIMEOUTS = (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)
+_SHAPE_ERRORS = (IndexError, TypeError, KeyError, AttributeError, ValueError)
+
+
+def network_error(exc: BaseException) -> BaseException:
+    """Our error for a network failure while reading a stream (others as is)."""
+    if isinstance(exc, QwenSpacesError):
+        return exc
+    if isinstance(exc, _TIMEOUTS):
+        return SpaceTimeoutError("the Space sent nothing within the read timeout")
+    if isinstance(exc, _NETWORK_ERRORS):
+        return StreamInterruptedError(
+            f"the connection broke before the reply completed ({type(exc).__name__})"
+        )
+    return exc
+
+
+def _shape_error(exc: BaseException) -> ProtocolError:
+    return ProtocolError(
+        f"the Space's reply has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc))})"
+    )
+
+
+class Job:
+    """One submitted job: everything a Stream needs, and nothing that refers
+    back to the Stream (so dropping a Stream collects it at once).
+
+    ``repair``, when given, is asked once, if the job ends without any text
+    in a way that suggests the Space's built-in facts named the wrong event;
+    it returns a new submission (after checking the Space's /config) or None.
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        timeout: Timeout,
+        space: Space,
+        root: str,
+        submission: Submission,
+        started: float,
+        on_status: Optional[StatusCallback],
+        repair: Optional[Callable[[], Optional[Submission]]] = None,
+    ) -> None:
+        self.transport = transport
+        self.timeout = timeout
+        self.space = space
+        self.root = root
+        self.submission = submission
+        self.started = started
+        self.on_status = on_status
+        self.repair = repair
+        self.response: Optional[requests.Response] = None
+        self.finished = False
+        self.reply = ReplyText()
+        self.result: Optional[ChatResult] = None
+        self.queue_wait: Optional[float] = None
+        self.first_delta: Optional[float] = None
+
+    def open(self) -> Iterator[Tuple[str, Any]]:
+        """Open the job's event stream; return its ``(kind, payload)`` items.
+        If the stream cannot be opened, the job is cancelled."""
+        sub = self.submission
+        if sub.fn_index is None:
+            url, params = f"{sub.api_base}/call/{sub.api_name}/{sub.event_id}", None
+        else:
+            url, params = f"{sub.api_base}/queue/data", {"session_hash": sub.session_hash}
+        try:
+            self.response = self.transport.open_stream(url, "reading the reply stream", params)
+        except BaseException:
+            self.cancel()
+            raise
+        deadline = deadline_of(self.timeout, self.started)
+        chunks = within_deadline(self.response, iter_chunks(self.response), self.timeout.read, deadline)
+        if sub.fn_index is None:
+            return call_api.read_call(iter_events(chunks), deadline)
+        return queue.read_job(iter_events(chunks), sub.event_id, deadline)
+
+    def try_repair(self) -> Optional[Iterator[Tuple[str, Any]]]:
+        """New items if the job was resubmitted to the right event, else None."""
+        repair, self.repair = self.repair, None
+        if repair is None or self.reply.text:
+            return None
+        self.close_response()
+        submission = repair()
+        if submission is None:
+            return None
+        log.info("resubmitted to fn_index %s after checking the Space's /config", submission.fn_index)
+        self.submission = submission
+        return self.open()
+
+    def cancel(self) -> None:
+        """Ask the Space to stop the job (best effort)."""
+        sub = self.submission
+        if sub.fn_index is None:
+            return  # /call jobs stop when their stream is dropped
+        queue.cancel(
+            self.transport, sub.api_base, session_hash=sub.session_hash,
+            fn_index=sub.fn_index, event_id=sub.event_id,
+        )
+
+    def close_response(self) -> None:
+        response, self.response = self.response, None
+        if response is not None:
+            response.close()
+
+    def status(self, message: Dict[str, Any]) -> None:
+        kind = message.get("msg")
+        if kind == "process_starts" and self.queue_wait is None:
+            self.queue_wait = time.monotonic() - self.started
+        if self.on_status is None:
+            return
+        if kind == "estimation":
+            status = Status("queued", message.get("rank"), message.get("queue_size"), message.get("rank_eta"))
+        elif kind == "process_starts":
+            status = Status("running", eta=message.get("eta"))
+        elif kind == "log":
+            status = Status("log", message=str(message.get("log", "")))
+        else:
+            status = Status("progress", message=excerpt(str(message.get("progress_data", ""))))
+        self.on_status(status)
+
+    def finish(self, final: Any) -> None:
+        self.finished = True
+        text = self.reply.text
+        if self.reply.rewritten:  # Gradio re-cleaned streamed text: keep the Space's
+            text = reply_text(final)
+        self.result = ChatResult(
+            text=text,
+            model=self.space.name,
+            space_url=self.root,
+            timings=Timings(self.queue_wait, self.first_delta, time.monotonic() - self.started),
+        )
+
+
+def _delta(job: Job, kind: str, payload: Any) -> str:
+    """The new text of a full value or of the final value."""
+    if kind is CANCELLED:  # by someone else
+        raise StreamInterruptedError("the job was cancelled on the Space")
+    try:
+        value = payload[job.space.reply_output]
+        if kind is FULL:
+            if job.queue_wait is None:
+                job.queue_wait = time.monotonic() - job.started
+            return job.reply.full(value)
+        return job.reply.final(value)
+    except _SHAPE_ERRORS as exc:
+        raise _shape_error(exc) from exc
+
+
+def _run(job: Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, None]:
+    """The stream loop: one pass per message, one yield per text delta."""
+    reply = job.reply
+    index = job.space.reply_output
+    try:
+        while True:
+            try:
+                for kind, payload in items:
+                    if kind is DIFF:  # the token step
+                        try:
+                            delta = reply.edits(payload[index])
+                        except _SHAPE_ERRORS as exc:
+                            raise _shape_error(exc) from exc
+                    elif kind is STATUS:
+                        job.status(payload)
+                        continue
+                    else:
+                        delta = _delta(job, kind, payload)
+                        if kind is DONE:
+                            break
+                    if delta:
+                        if job.first_delta is None:
+                            job.first_delta = time.monotonic() - job.started
+                        yield delta
+                else:
+                    raise StreamInterruptedError("the event stream ended before the reply completed")
+            except (SpaceAppError, ProtocolError):
+                retry = job.try_repair()  # nothing came: was it the wrong event?
+                if retry is None:
+                    raise
+                items = retry
+                continue
+            if not delta and not reply.text:  # an empty reply: the wrong event?
+                retry = job.try_repair()
+                if retry is not None:
+                    items = retry
+                    continue
+            if delta and job.first_delta is None:
+                job.first_delta = time.monotonic() - job.started
+            job.finish(payload[index])
+            if delta:
+                yield delta
+            return
+    except Exception as exc:
+        error = network_error(exc)
+        # release the connection first, then tell the Space (a job that may
+        # still run there is cancelled; a job that failed there is over)
+        job.close_response()
+        if isinstance(error, QwenSpacesError):
+            error.partial_text = reply.text
+            error.url = error.url or job.root
+        if not isinstance(error, SpaceAppError):
+            job.cancel()
+        job.finished = True
+        if error is exc:
+            raise
+        raise error from exc
+    finally:
+        job.close_response()
+
+
+class Stream:
+    """An iterator of reply text deltas that owns its HTTP response.
+
+    Use it in a ``for`` loop or as a context manager.  Closing it before the
+    reply is complete (``close()``, leaving the ``with`` block, a WSGI server
+    closing the response, or garbage collection) releases the connection and
+    asks the Space to cancel the job.  After the last delta, :attr:`result`
+    holds the :class:`ChatResult`.
+    """
+
+    def __init__(self, job: Job, items: Optional[Iterator[Tuple[str, Any]]] = None) -> None:
+        self._job = job
+        self._deltas = _run(job, job.open() if items is None else items)
+        self._closed = False
+
+    def __iter__(self) -> "Stream":
+        return self
+
+    def __next__(self) -> str:
+        return next(self._deltas)
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    @property
+    def result(self) -> Optional[ChatResult]:
+        """The finished reply, once the stream is exhausted (else None)."""
+        return self._job.result
+
+    @property
+    def text_so_far(self) -> str:
+        """All text yielded so far."""
+        return self._job.reply.text
+
+    @property
+    def model(self) -> str:
+        return self._job.space.name
+
+    def close(self) -> None:
+        """Stop reading; if the reply is not complete, cancel the job."""
+        if self._closed:
+            return
+        self._closed = True
+        self._deltas.close()
+        self._job.close_response()
+        if not self._job.finished:
+            self._job.cancel()
+
+    def __del__(self) -> None:
+        if self._closed or sys.is_finalizing():
+            return
+        self._closed = True
+        job = self._job
+        job.close_response()
+        if not job.finished:
+            # not in the collecting thread: a finalizer must not block on HTTP
+            threading.Thread(target=job.cancel, name="qwen-spaces-cancel", daemon=True).start()
+
+    def __repr__(self) -> str:
+        state = "done" if self._job.finished else ("closed" if self._closed else "open")
+        return f"<qwen_spaces.Stream model={self._job.space.name} {state}>"
