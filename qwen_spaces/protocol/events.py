@@ -3,7 +3,7 @@ an error reported by the app becomes an exception."""
 
 from __future__ import annotations
 
-import ast
+import re
 from typing import Any, Optional
 
 from ..errors import QuotaExceededError, SpaceAppError
@@ -23,16 +23,40 @@ HIDDEN_ERROR = (
 )
 
 
+# the escapes repr() writes in a str (and only those)
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_NAMED = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+
+
 def _unquote(message: str) -> str:
-    """Gradio 4 sends gr.Error's text repr-quoted ("'X'"); undo one level."""
-    if len(message) >= 2 and message[0] == message[-1] and message[0] in "'\"":
-        try:
-            value = ast.literal_eval(message)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            return message
-        if isinstance(value, str):
-            return value
-    return message
+    """Gradio 4 sends gr.Error's text repr-quoted ("'X'"); undo one level.
+
+    Decoded by hand, not with ``ast.literal_eval``: compiling text from the
+    Space would print DeprecationWarning/SyntaxWarning for stray backslashes.
+    Anything that is not exactly one repr'd string is returned as it is.
+    """
+    if len(message) < 2 or message[0] != message[-1] or message[0] not in "'\"":
+        return message
+    body = message[1:-1]
+    rest = _ESCAPE.sub("", body)
+    if message[0] in rest or "\\" in rest:
+        return message
+
+    def decode(match: "re.Match[str]") -> str:
+        code = match.group(1)
+        if len(code) > 1:
+            point = int(code[1:], 16)
+            if point > 0x10FFFF:
+                raise ValueError(code)
+            return chr(point)
+        if code not in _NAMED:
+            raise ValueError(code)
+        return _NAMED[code]
+
+    try:
+        return _ESCAPE.sub(decode, body)
+    except ValueError:
+        return message
 
 
 def is_quota_message(message: str) -> bool:
