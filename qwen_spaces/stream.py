@@ -320,6 +320,7 @@ class Stream:
 
     def __init__(self, job: Job, items: Optional[Iterator[Tuple[str, Any]]] = None) -> None:
         self._job = job
+        self._closed = True  # until the stream is open (job.open() may raise): nothing for __del__
         self._deltas = _run(job, job.open() if items is None else items)
         self._closed = False
 
