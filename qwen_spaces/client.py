@@ -245,8 +245,8 @@ class Client:
                 raise
             try:
                 self._config(state)  # fetched once; other threads reuse it
-            except AuthenticationError:
-                raise  # the real cause: the Space wants a (different) token
+            except (AuthenticationError, ProtocolError):
+                raise  # the real cause: a token is needed, or this is not the Space's app
             except QwenSpacesError as discovery_error:
                 log.debug("discovery failed: %s", discovery_error)
                 raise exc from None
@@ -298,11 +298,9 @@ class Client:
                 return None
             try:
                 self._config(state)
-            except AuthenticationError:
+            except (AuthenticationError, ProtocolError):
                 raise
             except QwenSpacesError as exc:
-                if state.config is None and "has no event named" in str(exc):
-                    raise
                 log.debug("could not check the Space's /config: %s", exc)
                 return None
             if state.endpoint == endpoint:

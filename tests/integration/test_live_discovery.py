@@ -7,23 +7,9 @@ from typing import Any, Callable
 
 import pytest
 
-from qwen_spaces import Client, QwenSpacesError, SpaceUnavailableError, get_space
+from qwen_spaces import Client, ProtocolError, SpaceUnavailableError, get_space
 from tests.integration.expect import chat_text, echo_reply, unique, user
 from tests.servers.apps import replies
-
-# Known client bug (reported, not patched here): /config is consulted only after a
-# join fails with 404/500.  When the built-in fn_index names another event that
-# accepts the join, the client never repairs it.  On 4.44.1 these tests pass only
-# because qwen-2-5-max's built-in "/gradio_api" prefix 404s and triggers discovery.
-RENUMBER_BUG = ("client bug: built-in fn_index is not checked against /config unless the "
-                "join fails, so a renumbered Space is never repaired")
-
-
-def expect_renumber_bug(request: pytest.FixtureRequest, version: str) -> None:
-    """strict: once the client is fixed, XPASS fails the run and this marker must go."""
-    if not version.startswith("4."):
-        request.applymarker(pytest.mark.xfail(reason=RENUMBER_BUG, strict=True))
-
 
 @pytest.mark.parametrize("space", ["qwen-qwen2-5-max", "qwen-qwen2-5", "qwen-qvq-72b-preview"])
 def test_api_prefix_is_discovered(make_client: Callable[..., Any], space: str,
@@ -42,10 +28,9 @@ def test_api_prefix_is_discovered(make_client: Callable[..., Any], space: str,
 
 @pytest.mark.replicas("chat-shifted")
 def test_renumbered_events_are_discovered(make_client: Callable[..., Any],
-                                          request: pytest.FixtureRequest, version: str) -> None:
+                                          version: str) -> None:
     """A redeployed Space whose chat event moved from fn_index 0 to 2 (fn_index 0 is now
     another event that accepts the join): the client must find model_chat by api_name."""
-    expect_renumber_bug(request, version)
     space = "qwen-qwen2-5-max"
     client = make_client(space, version, kind="chat-shifted")
     prompt = unique("hello")
@@ -64,14 +49,14 @@ def test_renumbered_events_with_system_prompt(make_client: Callable[..., Any],
 
 @pytest.mark.replicas("qvq")
 def test_wrong_app_is_an_error_not_a_hang(space_url: Callable[..., str],
-                                          request: pytest.FixtureRequest, version: str) -> None:
+                                          version: str) -> None:
     """A chat Space pointed at the QVQ app (no model_chat event) must fail cleanly.
     On 5.x/6.x the client joins the QVQ app's fn_index 0 (an internal visibility
-    update), reads an update dict as the chatbot and returns "" as a success."""
-    expect_renumber_bug(request, version)
+    update); the reply has no text, so the client checks /config, finds no model_chat
+    event and says so."""
     with Client(base_urls={"qwen-2-5-max": space_url("qwen-qvq-72b-preview", version)},
                 timeout=20.0) as client:
-        with pytest.raises(QwenSpacesError):
+        with pytest.raises(ProtocolError, match="no event named 'model_chat'"):
             client.chat("qwen-2-5-max", user(unique("hello")))
 
 
