@@ -11,6 +11,7 @@ from qwen_spaces import Client, ProtocolError, SpaceUnavailableError, get_space
 from tests.integration.expect import chat_text, echo_reply, unique, user
 from tests.servers.apps import replies
 
+
 @pytest.mark.parametrize("space", ["qwen-qwen2-5-max", "qwen-qwen2-5", "qwen-qvq-72b-preview"])
 def test_api_prefix_is_discovered(make_client: Callable[..., Any], space: str,
                                   version: str) -> None:
