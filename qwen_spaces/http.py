@@ -290,9 +290,10 @@ def within_deadline(
             left = deadline - time.monotonic()
             if left <= 0:
                 raise SpaceTimeoutError("the reply took longer than the total timeout")
-            if sock is not None:
+            # the socket keeps its read timeout until the deadline is nearer
+            if sock is not None and (read_timeout is None or left < read_timeout):
                 try:
-                    sock.settimeout(left if read_timeout is None else min(read_timeout, left))
+                    sock.settimeout(left)
                 except OSError:
                     sock = None
         try:
