@@ -36,11 +36,11 @@ def settled_yields(log: Path, prompt: str, limit: float = 20.0) -> int:
     return count
 
 
-def assert_generator_stopped(server: Replica, prompt: str) -> None:
+def assert_generator_stopped(server: Replica, prompt: str, at_least: int = 3) -> None:
     # Quiet for 4 token periods means stopped; a still-running generator would also
     # blow through MAX_YIELDS_AFTER_CLOSE before settled_yields gives up.
     settled = settled_yields(server.yield_log, prompt)
-    assert 3 <= settled <= MAX_YIELDS_AFTER_CLOSE, f"generator yielded {settled} of 40 times"
+    assert at_least <= settled <= MAX_YIELDS_AFTER_CLOSE, f"generator yielded {settled} of 40 times"
 
 
 @pytest.mark.parametrize("space", CHAT_SPACES)
@@ -99,3 +99,25 @@ def test_client_still_works_after_a_cancel(make_client: Callable[..., Any],
     prompt = unique("hello")
     assert client.chat(space, user(prompt)).text == replies.expected_text(
         replies.raw_text(replies.plan_for(prompt)), version)
+
+
+@pytest.mark.replicas("chat-state")
+def test_total_deadline_raises_and_cancels(make_client: Callable[..., Any],
+                                           replica: Callable[..., Replica], version: str) -> None:
+    """Timeout.total bounds the whole job even while tokens keep coming; the error keeps
+    the text streamed so far and the job is stopped on the Space."""
+    from qwen_spaces import SpaceTimeoutError, Timeout
+
+    space = "qwen-qwen2-5-max"
+    client = make_client(space, version, timeout=Timeout(connect=5, read=30, total=3.0))
+    client.chat(space, user(unique("hello")))  # warm up: discovery, first-request costs
+    prompt = unique("slow")
+    deltas = []
+    began = time.monotonic()
+    with pytest.raises(SpaceTimeoutError) as caught:
+        for delta in client.stream(space, user(prompt)):
+            deltas.append(delta)
+    elapsed = time.monotonic() - began
+    assert elapsed < 8.0, f"raised after {elapsed:.1f}s"  # 3 s, plus slack for a loaded machine
+    assert caught.value.partial_text == "".join(deltas)
+    assert_generator_stopped(replica(space, version), prompt, at_least=len(deltas))
