@@ -11,9 +11,10 @@ from __future__ import annotations
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 import pytest
 
@@ -89,7 +90,7 @@ def _is_ours(item: pytest.Item) -> bool:
     return HERE in Path(str(item.fspath)).resolve().parents
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     # A conftest hook sees every collected item, not only this folder's.
     for item in items:
         if _is_ours(item):
@@ -146,7 +147,7 @@ def replica_pool(request: pytest.FixtureRequest) -> Iterator[ReplicaPool]:
 @pytest.fixture(params=VERSIONS)
 def version(request: pytest.FixtureRequest) -> str:
     """Every test taking ``version`` runs against each Gradio version."""
-    return request.param
+    return str(request.param)
 
 
 @pytest.fixture
@@ -191,6 +192,10 @@ def make_client(space_url: Callable[..., str]) -> Iterator[Callable[..., Any]]:
 @pytest.fixture(autouse=True)
 def _watchdog() -> Iterator[None]:
     """Fail a test that hangs (e.g. a stream that never ends) instead of the whole run."""
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals only work in the main thread (e.g. under a threaded runner)
+        return
 
     def expire(signum: int, frame: Any) -> None:
         raise TimeoutError(f"integration test exceeded {TEST_TIMEOUT}s")

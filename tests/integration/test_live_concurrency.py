@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Tuple
+from typing import Callable, List, Tuple
 
 import pytest
 
@@ -17,7 +17,8 @@ from tests.integration.expect import echo_reply, model_size_of, unique, user
 STREAMS = 32
 
 
-def run_all(client: Client, jobs: list, barrier: threading.Barrier) -> list:
+def run_all(client: Client, jobs: List[Tuple[str, str]],
+            barrier: threading.Barrier) -> List[Tuple[str, str, str]]:
     def one(job: Tuple[str, str]) -> Tuple[str, str, str]:
         space, prompt = job
         stream = client.stream(space, user(prompt))
@@ -33,7 +34,7 @@ def run_all(client: Client, jobs: list, barrier: threading.Barrier) -> list:
         return list(pool.map(one, jobs, timeout=90))
 
 
-def pool_full_warnings(caplog: pytest.LogCaptureFixture) -> list:
+def pool_full_warnings(caplog: pytest.LogCaptureFixture) -> List[str]:
     return [r.getMessage() for r in caplog.records if "Connection pool is full" in r.getMessage()]
 
 

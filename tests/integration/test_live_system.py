@@ -80,7 +80,7 @@ def test_default_model_size(make_client: Callable[..., Any], version: str) -> No
     assert result.text.endswith("size: 72B")
 
 
-def test_bad_params_fail_before_any_request(make_client: Callable[..., Any]) -> None:
+def test_bad_params_fail_before_any_request() -> None:
     # No replica needed: a closed port proves no request is made.
     from qwen_spaces import Client
 

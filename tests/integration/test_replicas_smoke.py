@@ -4,7 +4,7 @@ the test servers are broken and the client tests mean nothing."""
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from typing import Any, Callable, List
 
 import pytest
 
@@ -22,7 +22,7 @@ DEFAULT_SYSTEM = {"chat-state": replies.CHAT_DEFAULT_SYSTEM,
                   "qwen2_5": replies.QWEN25_DEFAULT_SYSTEM}
 
 
-def chat_data(kind: str, prompt: str, system: object = None, size: str = "72B") -> list:
+def chat_data(kind: str, prompt: str, system: object = None, size: str = "72B") -> List[Any]:
     return [prompt, [], system] + ([size] if kind == "qwen2_5" else [])
 
 

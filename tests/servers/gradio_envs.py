@@ -23,9 +23,9 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Tuple
 
-VERSIONS: tuple = ("4.44.1", "5.23.3", "6.31.0")
+VERSIONS: Tuple[str, ...] = ("4.44.1", "5.23.3", "6.31.0")
 
 # Pins found by trial: old Gradio breaks with newer hub / FastAPI / pydantic releases.
 SPECS: Dict[str, List[str]] = {

@@ -52,7 +52,7 @@ class Replica:
     spec: ReplicaSpec
     port: int
     workdir: Path
-    proc: Optional[subprocess.Popen] = None
+    proc: "Optional[subprocess.Popen[bytes]]" = None
     started_at: float = 0.0
     ready_after: Optional[float] = None  # seconds from spawn to the first 200 on /config
 
@@ -115,7 +115,7 @@ def spawn(spec: ReplicaSpec, port: int, workdir: Path) -> Replica:
 def config_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/config", timeout=2) as resp:
-            return resp.status == 200
+            return bool(resp.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 

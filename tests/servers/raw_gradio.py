@@ -17,7 +17,8 @@ TIMEOUT = (5, 30)
 def get_config(url: str) -> Dict[str, Any]:
     resp = requests.get(f"{url}/config", timeout=TIMEOUT)
     resp.raise_for_status()
-    return resp.json()
+    config: Dict[str, Any] = resp.json()
+    return config
 
 
 def api_base(url: str, config: Dict[str, Any]) -> str:
@@ -29,7 +30,7 @@ def dependency(config: Dict[str, Any], api_name: str) -> Dict[str, Any]:
 
 
 def component_type(config: Dict[str, Any], component_id: int) -> str:
-    return next(c["type"] for c in config["components"] if c["id"] == component_id)
+    return str(next(c["type"] for c in config["components"] if c["id"] == component_id))
 
 
 def _sse_data(resp: requests.Response) -> List[Any]:
@@ -71,11 +72,11 @@ def chat_reply(chatbot: List[Any]) -> str:
     """Last assistant text of a chatbot value: tuples, messages, or 6.x parts."""
     last = chatbot[-1]
     if isinstance(last, list):
-        return last[1]
+        return str(last[1])
     content = last["content"]
     if isinstance(content, list):
         return "".join(part.get("text", "") for part in content if part.get("type") == "text")
-    return content
+    return str(content)
 
 
 def upload(url: str, config: Dict[str, Any], name: str, content: bytes) -> str:
@@ -83,7 +84,7 @@ def upload(url: str, config: Dict[str, Any], name: str, content: bytes) -> str:
                          files={"files": (name, content, "application/octet-stream")},
                          timeout=TIMEOUT)
     resp.raise_for_status()
-    return resp.json()[0]
+    return str(resp.json()[0])
 
 
 def call_run(url: str, config: Dict[str, Any], api_name: str,
