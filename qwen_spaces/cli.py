@@ -215,24 +215,17 @@ def _error(message: str) -> None:
 # -- building blocks shared by the commands ------------------------------------------------
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
-    return value
+def _seconds(allow_zero: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (value >= 0 if allow_zero else value > 0):
+            raise argparse.ArgumentTypeError(f"must be {'>= 0' if allow_zero else 'more than 0'}, not {text}")
+        return value
 
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, not {text!r}")
-    return value
+    return parse
 
 
 def _model_name(text: str) -> str:
@@ -260,8 +253,8 @@ def _timeout(seconds: Optional[float]) -> Optional[Timeout]:
 
 
 def _client(args: argparse.Namespace, model: str) -> Client:
-    base_urls = {model: args.base_url} if getattr(args, "base_url", None) else None
-    client = Client(base_urls=base_urls, timeout=_timeout(getattr(args, "timeout", None)))
+    base_urls = {model: args.base_url} if args.base_url else None
+    client = Client(base_urls=base_urls, timeout=_timeout(args.timeout))
     args.space_url = client.space_url(model)  # for error messages
     return client
 
@@ -370,7 +363,7 @@ def _interactive(client: Client, model: str, args: argparse.Namespace, params: D
             continue
         if text in ("/exit", "/quit"):
             return EXIT_OK
-        if text in ("/reset", "/help") or text.startswith("/"):
+        if text.startswith("/"):
             if text == "/reset":
                 messages.clear()
                 err.write("(conversation forgotten)\n")
@@ -515,7 +508,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", metavar="URL",
                         help="use this copy of the model's Space (a duplicate, a local server)")
-    parser.add_argument("--timeout", metavar="S", type=_positive_float,
+    parser.add_argument("--timeout", metavar="S", type=_seconds(allow_zero=False),
                         help="give up after S seconds in total (default 600)")
 
 
@@ -566,9 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "real client.")
     demo.add_argument("prompt", nargs="?", metavar="PROMPT", help='what to send (default "hello")')
     demo.add_argument("-m", "--model", type=_model_name, help="which Space's layout to mimic")
-    demo.add_argument("--token-delay", metavar="S", type=_non_negative_float, default=0.04,
+    demo.add_argument("--token-delay", metavar="S", type=_seconds(allow_zero=True), default=0.04,
                       help="seconds between streamed tokens (default 0.04)")
-    demo.add_argument("--queue-wait", metavar="S", type=_non_negative_float, default=1.0,
+    demo.add_argument("--queue-wait", metavar="S", type=_seconds(allow_zero=True), default=1.0,
                       help="seconds the job waits in the queue first (default 1)")
     demo.set_defaults(func=cmd_demo)
     return parser

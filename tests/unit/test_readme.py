@@ -24,6 +24,7 @@ import contextlib
 import importlib.util
 import io
 import textwrap
+import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
@@ -74,10 +75,8 @@ def spaces() -> Iterator[Dict[str, LocalSpace]]:
         space.stop()
 
 
-@pytest.fixture
-def local_client(spaces: Dict[str, LocalSpace], monkeypatch: pytest.MonkeyPatch) -> type:
-    """``qwen_spaces.Client``, with LocalSpaces as the default Space URLs."""
-    defaults = {name: space.url for name, space in spaces.items()}
+def patch_client(monkeypatch: pytest.MonkeyPatch, defaults: Mapping[str, str]) -> type:
+    """Make ``qwen_spaces.Client`` a Client whose default Space URLs are ``defaults``."""
 
     class LocalClient(Client):
         def __init__(self, **kw: Any) -> None:
@@ -88,6 +87,12 @@ def local_client(spaces: Dict[str, LocalSpace], monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("HF_TOKEN", raising=False)
     return LocalClient
+
+
+@pytest.fixture
+def local_client(spaces: Dict[str, LocalSpace], monkeypatch: pytest.MonkeyPatch) -> type:
+    """``qwen_spaces.Client``, with LocalSpaces as the default Space URLs."""
+    return patch_client(monkeypatch, {name: space.url for name, space in spaces.items()})
 
 
 def run_block(line: int, source: str) -> Tuple[Dict[str, Any], str]:
@@ -191,15 +196,7 @@ def exercise_like_a_wsgi_server(client_class: type) -> None:
 @pytest.fixture
 def slow_space(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSpace]:
     with LocalSpace("qwen-2-5-max", tokens=[f" t{i}" for i in range(100)], token_delay=0.05) as space:
-        defaults = {"qwen-2-5-max": space.url}
-
-        class SlowClient(Client):
-            def __init__(self, **kw: Any) -> None:
-                kw["base_urls"] = {**defaults, **(kw.get("base_urls") or {})}
-                super().__init__(**kw)
-
-        monkeypatch.setattr(qwen_spaces, "Client", SlowClient)
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        patch_client(monkeypatch, {"qwen-2-5-max": space.url})
         yield space
 
 
@@ -208,8 +205,6 @@ def _block(marker: str) -> Tuple[int, str]:
 
 
 def _wait_for_cancel(space: LocalSpace) -> bool:
-    import time
-
     deadline = time.monotonic() + 5
     while space.cancels == 0 and time.monotonic() < deadline:
         time.sleep(0.02)
