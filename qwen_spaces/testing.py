@@ -516,7 +516,7 @@ class _Layout:
         props.update(visible=True, elem_classes=[], name=comp.type, _selectable=False)
         api = self._api_info(comp)
         out = {"id": comp.id, "type": comp.type, "props": props, "skip_api": api is None,
-               "component_class_id": hashlib.md5(comp.type.encode()).hexdigest(), "key": None}
+               "component_class_id": hashlib.md5(comp.type.encode(), usedforsecurity=False).hexdigest(), "key": None}
         if api is not None:
             out["api_info"] = api
             if self.major >= 5:
