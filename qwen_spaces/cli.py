@@ -45,7 +45,7 @@ from .errors import (
     StreamInterruptedError,
 )
 from .http import Timeout
-from .protocol.config import AppConfig, fetch_config
+from .protocol.config import AppConfig
 from .spaces import SPACES, Space, get_space
 from .stream import ChatResult, Status
 
@@ -438,8 +438,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     space = get_space(args.model)
     with _client(args, space.name) as client:
         root = client.space_url(space.name)
-        # Client has no public way to read /config yet; the transport is the Client's own.
-        config = fetch_config(client._transport, root)
+        config = client.space_config(space.name)
     chat = config.dependency(space.api_name)
     facts: Dict[str, Any] = {
         "model": space.name,

@@ -140,6 +140,11 @@ class Client:
         """The root URL this Client uses for ``model``."""
         return self._roots[get_space(model).name]
 
+    def space_config(self, model: str) -> AppConfig:
+        """The live ``/config`` of ``model``'s Space: Gradio version, protocol,
+        API prefix and events (one request; not needed for chatting)."""
+        return fetch_config(self._transport, self.space_url(model))
+
     # -- calls ---------------------------------------------------------------
 
     def stream(
