@@ -227,10 +227,7 @@ def test_bandit_reports_nothing_medium_or_high() -> None:
     )
     results = json.loads(run.stdout)["results"]
     findings = [f"{Path(r['filename']).name}:{r['line_number']} {r['test_id']} {r['issue_text']}" for r in results]
-    elsewhere = [f for f in findings if not f.startswith("testing.py:")]
-    assert not elsewhere, findings
-    if findings:  # only in the LocalSpace test double, which this suite does not own
-        pytest.xfail(f"bandit findings in qwen_spaces/testing.py (to fix there): {findings}")
+    assert not findings, findings
 
 
 def test_an_explicit_ca_bundle_beats_requests_ca_bundle(self_signed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
