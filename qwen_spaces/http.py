@@ -211,6 +211,12 @@ class Transport:
             raise SpaceTimeoutError(
                 f"{what}: no answer within {self.timeout.read} s", url=_public_url(url)
             ) from exc
+        except requests.exceptions.SSLError as exc:
+            raise SpaceUnavailableError(
+                f"{what}: the TLS connection to {_public_url(url)} failed ({_ssl_reason(exc)}); "
+                "for a private CA pass verify='/path/to/ca-bundle.pem'",
+                url=_public_url(url),
+            ) from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise SpaceUnavailableError(
                 f"{what}: cannot reach {_public_url(url)} ({type(exc).__name__})",
@@ -307,9 +313,19 @@ def within_deadline(
         yield chunk
 
 
+def _ssl_reason(exc: BaseException) -> str:
+    text = str(exc)
+    for reason in ("CERTIFICATE_VERIFY_FAILED", "WRONG_VERSION_NUMBER", "hostname mismatch"):
+        if reason in text:
+            return reason
+    return "TLS error"
+
+
 def _retryable(exc: BaseException) -> bool:
     if isinstance(exc, RateLimitError):
         return True
+    if isinstance(exc.__cause__, requests.exceptions.SSLError):
+        return False  # a certificate does not fix itself on retry
     return isinstance(exc, SpaceUnavailableError) and exc.status_code != 404
 
 
