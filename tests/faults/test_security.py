@@ -9,9 +9,9 @@ import json
 import logging
 import shutil
 import ssl
-import time
 import subprocess
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator, List
