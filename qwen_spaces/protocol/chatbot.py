@@ -101,12 +101,17 @@ class ReplyText:
     from :meth:`final`'s argument.
     """
 
-    __slots__ = ("_output", "_path", "_parts", "_length", "_broken", "rewritten")
+    __slots__ = ("_output", "_path", "_stale", "_blocks", "_parts", "_length", "_broken", "rewritten")
 
     def __init__(self) -> None:
         self._output: Optional[OutputValue] = None
         self._path: Optional[List[Any]] = None  # where appends are pure deltas
-        self._parts: List[str] = []  # text handed out, in pieces
+        # the text length at which the output's reply string stopped being
+        # updated: token appends are kept only here, and written back into
+        # the output value when another kind of edit needs it
+        self._stale: Optional[int] = None
+        self._blocks: List[str] = []  # text handed out: joined blocks ...
+        self._parts: List[str] = []  # ... then the latest deltas
         self._length = 0
         self._broken = False  # a diff failed: wait for the final value
         self.rewritten = False
@@ -114,9 +119,12 @@ class ReplyText:
     @property
     def text(self) -> str:
         """Everything handed out so far."""
-        if len(self._parts) > 1:
-            self._parts = ["".join(self._parts)]
-        return self._parts[0] if self._parts else ""
+        pieces = self._blocks + self._parts
+        if len(pieces) == 1:
+            return pieces[0]
+        text = "".join(pieces)
+        self._blocks, self._parts = [text], []
+        return text
 
     def full(self, value: Any) -> str:
         """A full value of the output (the first message of an event, or
@@ -129,22 +137,30 @@ class ReplyText:
         """A list of diff edits for the output; ``[]`` means unchanged."""
         if not edits or self._broken:
             return ""
-        if self._output is None:
+        output = self._output
+        if output is None:
             # no full value seen for this event yet: the edits are the value
             return self.full(edits)
+        if len(edits) == 1:
+            edit = edits[0]
+            # the token step: an append to the reply's own string is the delta
+            if type(edit) is list and len(edit) == 3 and edit[0] == "append" and edit[1] == self._path:
+                delta = edit[2]
+                if type(delta) is str:
+                    if self._stale is None:
+                        self._stale = self._length
+                    self._emit(delta)
+                    return delta
         try:
-            self._output.apply(edits)
+            if self._stale is not None:
+                output.apply([["append", self._path, self.text[self._stale :]]])
+                self._stale = None
+            output.apply(edits)
         except DiffError as exc:
             log.debug("could not apply a diff (%s); waiting for the final value", exc)
             self._broken = True
             return ""
-        if len(edits) == 1:
-            edit = edits[0]
-            # the token step: an append to the reply's own string is the delta
-            if edit[0] == "append" and edit[1] == self._path and isinstance(edit[2], str):
-                self._emit(edit[2])
-                return edit[2]
-        return self._from_value(self._output.value)
+        return self._from_value(output.value)
 
     def final(self, value: Any) -> str:
         """The final value (``process_completed``): the rest of the text."""
@@ -154,10 +170,8 @@ class ReplyText:
     def _from_value(self, value: Any) -> str:
         text, path = _locate_reply(value)
         self._path = None if path is None else list(path)
-        if len(text) == self._length and (self._length == 0 or text == self.text):
-            return ""
-        current = self.text
-        if not text.startswith(current):
+        self._stale = None
+        if not self._is_prefix_of(text):
             if not self.rewritten:
                 log.warning(
                     "the Space rewrote reply text that was already streamed; "
@@ -166,9 +180,28 @@ class ReplyText:
             self.rewritten = True
             return ""
         delta = text[self._length :]
-        self._emit(delta)
+        # keep the Space's own string rather than our pieces of it
+        self._blocks, self._parts, self._length = [text], [], len(text)
         return delta
 
+    def _is_prefix_of(self, text: str) -> bool:
+        """Whether everything handed out so far starts ``text`` (no copies)."""
+        if len(text) < self._length:
+            return False
+        if len(self._parts) > 16:
+            self._blocks.append("".join(self._parts))
+            self._parts = []
+        offset = 0
+        for piece in self._blocks + self._parts:
+            if not text.startswith(piece, offset):
+                return False
+            offset += len(piece)
+        return True
+
     def _emit(self, delta: str) -> None:
-        self._parts.append(delta)
+        parts = self._parts
+        parts.append(delta)
         self._length += len(delta)
+        if len(parts) >= 1024:  # a few big strings, not one object per token
+            self._blocks.append("".join(parts))
+            self._parts = []

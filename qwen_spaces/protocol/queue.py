@@ -65,7 +65,11 @@ def read_job(
         kind = message.get("msg")
         if kind == "process_generating" or kind == "process_streaming":
             if message.get("event_id") == event_id:
-                yield (FULL if first else DIFF), _output_data(message, data)
+                output = message.get("output")
+                values = output.get("data") if type(output) is dict else None
+                if type(values) is not list:
+                    raise ProtocolError(f"generating message without output data: {excerpt(data)!r}")
+                yield (FULL if first else DIFF), values
                 first = False
         elif kind == "process_completed":
             if message.get("event_id") == event_id:
