@@ -20,7 +20,6 @@ Standard library only, like the rest of the package's runtime.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
@@ -299,7 +298,8 @@ def stream_reply(
 
 def result_json(result: ChatResult) -> str:
     """``--json`` output: text, model, space_url and timings (seconds)."""
-    return json.dumps(dataclasses.asdict(result), ensure_ascii=False)
+    facts = {**result._asdict(), "timings": result.timings._asdict()}
+    return json.dumps(facts, ensure_ascii=False)
 
 
 def _read_prompt(args: argparse.Namespace) -> Optional[str]:

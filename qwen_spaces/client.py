@@ -13,8 +13,7 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
 
 from .errors import AuthenticationError, ProtocolError, QwenSpacesError
 from .http import Timeout, Transport, check_base_url, retry_policy, within_deadline
@@ -45,8 +44,7 @@ log = logging.getLogger("qwen_spaces")
 DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class _Endpoint:
+class _Endpoint(NamedTuple):
     """Where and how to submit a Space's chat event."""
 
     api_base: str  # root + api prefix

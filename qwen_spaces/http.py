@@ -12,9 +12,8 @@ import ipaddress
 import logging
 import socket
 import time
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import requests
@@ -44,8 +43,7 @@ log = logging.getLogger("qwen_spaces")
 USER_AGENT = f"qwen-spaces/{__version__} (+python-requests)"
 
 
-@dataclass(frozen=True)
-class Timeout:
+class Timeout(NamedTuple):
     """Time limits, in seconds.
 
     ``connect``: to open a connection.  ``read``: the longest silence on a

@@ -13,17 +13,15 @@ repairs from the Space's ``/config``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 __all__ = ["Param", "Space", "SPACES", "models", "get_space"]
 
 HELPFUL = "You are a helpful assistant."
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """An extra input a Space offers (e.g. a model-size radio)."""
 
     default: str
@@ -31,8 +29,7 @@ class Param:
     doc: str = ""
 
 
-@dataclass(frozen=True)
-class Space:
+class Space(NamedTuple):
     """One Hugging Face Space serving a Qwen model.
 
     ``inputs`` names each slot of the Gradio ``data`` list, in order:
@@ -52,7 +49,7 @@ class Space:
     trigger_id: Optional[int] = None
     aliases: Tuple[str, ...] = ()
     default_system: Optional[str] = None
-    params: Mapping[str, Param] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, Param] = MappingProxyType({})
     supports_stream: bool = True
     supports_system_message: bool = True
     supports_message_history: bool = False

@@ -13,8 +13,7 @@ import logging
 import sys
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Generator, Iterator, Optional, Tuple
+from typing import Any, Callable, Dict, Generator, Iterator, NamedTuple, Optional, Tuple
 
 import requests
 import urllib3
@@ -39,8 +38,7 @@ __all__ = ["Stream", "ChatResult", "Timings", "Status", "Submission", "Job"]
 log = logging.getLogger("qwen_spaces")
 
 
-@dataclass(frozen=True)
-class Timings:
+class Timings(NamedTuple):
     """Seconds from the start of the call: waiting in the queue until the
     Space started the job, until the first text, and in total."""
 
@@ -49,8 +47,7 @@ class Timings:
     total: float
 
 
-@dataclass(frozen=True)
-class ChatResult:
+class ChatResult(NamedTuple):
     """A finished reply.  ``str(result)`` is its text."""
 
     text: str
@@ -62,8 +59,7 @@ class ChatResult:
         return self.text
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """Progress of a call, for ``on_status`` callbacks.
 
     ``kind``: "retrying" (the Space was unavailable; ``eta`` is the wait),
@@ -81,8 +77,7 @@ class Status:
 StatusCallback = Callable[[Status], None]
 
 
-@dataclass(frozen=True)
-class Submission:
+class Submission(NamedTuple):
     """A job the Space accepted: where to read it and how to cancel it."""
 
     api_base: str  # root + API prefix

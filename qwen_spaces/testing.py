@@ -73,7 +73,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -1333,8 +1333,8 @@ class LocalSpace:
         self.model, self.gradio, self.version = model, str(major), _VERSIONS[str(major)]
         self.api_prefix = "" if major == 4 else "/gradio_api"
         self.host, self._port = host, port
-        spec = replace(
-            base, api_prefix=self.api_prefix,
+        spec = base._replace(
+            api_prefix=self.api_prefix,
             fn_index=base.fn_index if fn_index is None else fn_index,
             trigger_id=base.trigger_id if trigger_id is None else trigger_id,
             api_name=base.api_name if api_name is None else api_name)
@@ -1348,7 +1348,7 @@ class LocalSpace:
         scripts["join"] = list(join_status) + scripts.get("join", [])
         self._app = _App(spec, major, settings, scripts)
         layout = self._app.layout
-        self._spec = replace(spec, fn_index=layout.fn_index, trigger_id=layout.trigger_id)
+        self._spec = spec._replace(fn_index=layout.fn_index, trigger_id=layout.trigger_id)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -1407,7 +1407,7 @@ class LocalSpace:
     @property
     def spec(self) -> Space:
         """The Space as served: local URL, prefix, fn_index, trigger id, api_name."""
-        return replace(self._spec, url=self._app.url or self._spec.url)
+        return self._spec._replace(url=self._app.url or self._spec.url)
 
     @property
     def requests(self) -> list[RecordedRequest]:

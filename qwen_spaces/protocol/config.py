@@ -4,8 +4,7 @@ question needs the app's layout (is the system prompt a ``gr.State``?)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, NamedTuple, Optional
 
 from ..errors import ProtocolError
 from ..http import Transport
@@ -15,8 +14,7 @@ __all__ = ["AppConfig", "fetch_config"]
 SUPPORTED_PROTOCOLS = ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3")
 
 
-@dataclass(frozen=True)
-class AppConfig:
+class AppConfig(NamedTuple):
     version: str
     protocol: str
     api_prefix: str
