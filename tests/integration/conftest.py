@@ -37,6 +37,7 @@ KINDS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...]]] = {
     "chat-state": ("qwen_chat.py", (("SYSTEM_SLOT", "state"),)),
     "chat-textbox": ("qwen_chat.py", (("SYSTEM_SLOT", "textbox"),)),
     "chat-shifted": ("qwen_chat.py", (("SYSTEM_SLOT", "state"), ("LEADING_EVENTS", "2"))),
+    "chat-messages": ("qwen_chat.py", (("SYSTEM_SLOT", "textbox"), ("CHATBOT", "messages"))),
     "qwen2_5": ("qwen2_5.py", (("SYSTEM_SLOT", "state"),)),
     "qvq": ("qvq.py", ()),
 }

@@ -21,9 +21,13 @@ CONCURRENCY = 64  # the tests run 32 streams at once on one server; leave headro
 ChatOutputs = Tuple[str, List[Any], Optional[str]]
 
 
+# CHATBOT=messages: a messages-format chatbot on Gradio 4/5 too (6.x has no other)
+MESSAGES = MAJOR >= 6 or os.environ.get("CHATBOT") == "messages"
+
+
 def with_reply(history: List[Any], query: str, reply: str) -> List[Any]:
     """The chatbot value after one turn, in the format the real Spaces use per version."""
-    if MAJOR >= 6:  # 6.x has only the messages format
+    if MESSAGES:
         return history + [{"role": "user", "content": query},
                           {"role": "assistant", "content": reply}]
     return history + [[query, reply]]
@@ -89,8 +93,10 @@ def build_chat_demo(default_system: str, leading_events: int, radio: bool) -> gr
         else:
             system_state = gr.State(value=default_system)
         size = gr.Radio(choices=list(MODEL_SIZES), value="72B", label="Model") if radio else None
-        chatbot = (gr.Chatbot(label="Qwen") if MAJOR >= 6
-                   else gr.Chatbot(label="Qwen", type="tuples"))
+        if MAJOR >= 6:
+            chatbot = gr.Chatbot(label="Qwen")
+        else:
+            chatbot = gr.Chatbot(label="Qwen", type="messages" if MESSAGES else "tuples")
         textbox = gr.Textbox(lines=1, label="Input")
         clear_history, send = gr.Button("Clear history"), gr.Button("Send")
 

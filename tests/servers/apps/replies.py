@@ -107,9 +107,10 @@ def chatbot_format(version: str) -> str:
     return "messages" if int(version.split(".")[0]) >= 6 else "tuples"
 
 
-def expected_text(raw: str, version: str) -> str:
-    """The chat reply text a client must end with, given what the app yielded."""
-    if cleans_chat_text(version, chatbot_format(version)):
+def expected_text(raw: str, version: str, fmt: Optional[str] = None) -> str:
+    """The chat reply text a client must end with, given what the app yielded
+    (``fmt``: the replica's chatbot format, by default the version's usual one)."""
+    if cleans_chat_text(version, fmt or chatbot_format(version)):
         return inspect.cleandoc(raw)
     return raw
 
