@@ -16,7 +16,7 @@ import time
 from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
 
 from .errors import AuthenticationError, ProtocolError, QwenSpacesError
-from .http import Timeout, Transport, check_base_url, retry_policy, within_deadline
+from .http import Timeout, Transport, check_base_url, retry_policy
 from .images import load_image
 from .prompt import split_messages
 from .protocol import call as call_api
@@ -24,7 +24,6 @@ from .protocol import queue
 from .protocol.config import AppConfig, fetch_config
 from .protocol.events import CANCELLED, DONE
 from .protocol.files import file_data, upload
-from .protocol.sse import iter_chunks, iter_events
 from .spaces import SPACES, Space, get_space
 from .stream import (
     ChatResult,
@@ -35,6 +34,7 @@ from .stream import (
     Submission,
     deadline_of,
     network_error,
+    read_events,
 )
 
 __all__ = ["Client"]
@@ -244,18 +244,23 @@ class Client:
         try:
             return endpoint, retrying(attempt, endpoint)
         except QwenSpacesError as exc:
-            if exc.status_code not in (404, 500):
-                raise
-            try:
-                self._config(state)  # fetched once; other threads reuse it
-            except (AuthenticationError, ProtocolError):
-                raise  # the real cause: a token is needed, or this is not the Space's app
-            except QwenSpacesError as discovery_error:
-                log.debug("discovery failed: %s", discovery_error)
-                raise exc from None
-            if state.endpoint == endpoint:
+            if exc.status_code not in (404, 500) or not self._moved(state, endpoint):
                 raise
             return state.endpoint, retrying(attempt, state.endpoint)
+
+    def _moved(self, state: _SpaceState, endpoint: _Endpoint) -> bool:
+        """Whether the Space's /config (read once; other threads reuse it)
+        puts the chat event somewhere other than ``endpoint``.  A /config that
+        needs a token or shows another app is the real error and is raised;
+        one that cannot be read at all counts as "not moved"."""
+        try:
+            self._config(state)
+        except (AuthenticationError, ProtocolError):
+            raise
+        except QwenSpacesError as exc:
+            log.debug("could not read the Space's /config: %s", exc)
+            return False
+        return state.endpoint != endpoint
 
     def _job(
         self, state: _SpaceState, submission: Submission, started: float,
@@ -297,16 +302,7 @@ class Client:
             """The job ended with no text: if the Space's /config (never read
             before this call) names another event for the chat, the first join
             reached the wrong event, so the chat never ran: submit it once."""
-            if not unverified:
-                return None
-            try:
-                self._config(state)
-            except (AuthenticationError, ProtocolError):
-                raise
-            except QwenSpacesError as exc:
-                log.debug("could not check the Space's /config: %s", exc)
-                return None
-            if state.endpoint == endpoint:
+            if not unverified or not self._moved(state, endpoint):
                 return None
             return self._retrying(on_status)(attempt, state.endpoint)  # type: ignore[no-any-return]
 
@@ -347,8 +343,7 @@ class Client:
         )
         deadline = deadline_of(self.timeout, time.monotonic())
         try:
-            chunks = within_deadline(response, iter_chunks(response), self.timeout.read, deadline)
-            for kind, _ in queue.read_job(iter_events(chunks), event_id, deadline):
+            for kind, _ in queue.read_job(read_events(response, self.timeout, deadline), event_id, deadline):
                 if kind in (DONE, CANCELLED):
                     break
         except Exception as exc:

@@ -33,7 +33,7 @@ from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
 from .protocol.sse import excerpt, iter_chunks, iter_events
 from .spaces import Space
 
-__all__ = ["Stream", "ChatResult", "Timings", "Status", "Submission", "Job"]
+__all__ = ["Stream", "ChatResult", "Timings", "Status", "Submission", "Job", "read_events"]
 
 log = logging.getLogger("qwen_spaces")
 
@@ -94,6 +94,13 @@ def deadline_of(timeout: Timeout, started: float) -> Optional[float]:
 _NETWORK_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError)
 _TIMEOUTS = (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)
 _SHAPE_ERRORS = (IndexError, TypeError, KeyError, AttributeError, ValueError)
+
+
+def read_events(
+    response: requests.Response, timeout: Timeout, deadline: Optional[float]
+) -> Iterator[Tuple[str, str]]:
+    """The SSE events of a streamed response, read within the deadline."""
+    return iter_events(within_deadline(response, iter_chunks(response), timeout.read, deadline))
 
 
 def network_error(exc: BaseException) -> BaseException:
@@ -165,10 +172,10 @@ class Job:
             self.cancel()
             raise
         deadline = deadline_of(self.timeout, self.started)
-        chunks = within_deadline(self.response, iter_chunks(self.response), self.timeout.read, deadline)
+        events = read_events(self.response, self.timeout, deadline)
         if sub.fn_index is None:
-            return call_api.read_call(iter_events(chunks), deadline)
-        return queue.read_job(iter_events(chunks), sub.event_id, deadline)
+            return call_api.read_call(events, deadline)
+        return queue.read_job(events, sub.event_id, deadline)
 
     def try_repair(self) -> Optional[Iterator[Tuple[str, Any]]]:
         """New items if the job was resubmitted to the right event, else None."""
