@@ -28,7 +28,8 @@ from .errors import (
 from .http import Timeout, Transport, within_deadline
 from .protocol import call as call_api
 from .protocol import queue
-from .protocol.chatbot import ReplyText, reply_text
+from .protocol.chatbot import reply_text
+from .protocol.reply import ReplyText
 from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
 from .protocol.sse import excerpt, iter_chunks, iter_events
 from .spaces import Space
@@ -243,8 +244,8 @@ def _delta(job: Job, kind: str, payload: Any) -> str:
         if kind is FULL:
             if job.queue_wait is None:
                 job.queue_wait = time.monotonic() - job.started
-            return job.reply.full(value)
-        return job.reply.final(value)
+            return job.reply.full(value)[1]
+        return job.reply.final(value)[1]
     except _SHAPE_ERRORS as exc:
         raise _shape_error(exc) from exc
 
@@ -259,7 +260,7 @@ def _run(job: Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, Non
                 for kind, payload in items:
                     if kind is DIFF:  # the token step
                         try:
-                            delta = reply.edits(payload[index])
+                            delta = reply.edits(payload[index])[1]
                         except _SHAPE_ERRORS as exc:
                             raise _shape_error(exc) from exc
                     elif kind is STATUS:

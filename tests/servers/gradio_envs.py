@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 VERSIONS: Tuple[str, ...] = ("4.44.1", "5.23.3", "6.31.0")
+# Qwen3-Demo's own stack: Gradio 5.27.0 with modelscope_studio (pins of captures/qwen3-demo).
+QWEN3_VERSION = "5.27.0"
+ALL_VERSIONS: Tuple[str, ...] = VERSIONS + (QWEN3_VERSION,)
 
 # Pins found by trial: old Gradio breaks with newer hub / FastAPI / pydantic releases.
 SPECS: Dict[str, List[str]] = {
@@ -38,6 +41,16 @@ SPECS: Dict[str, List[str]] = {
     ],
     "5.23.3": ["gradio==5.23.3", "requests", "huggingface_hub<0.30"],
     "6.31.0": ["gradio==6.31.0"],
+    QWEN3_VERSION: [
+        "gradio==5.27.0",
+        "gradio_client==1.9.0",
+        "modelscope_studio==1.6.1",
+        "fastapi==0.115.12",
+        "starlette==0.46.2",
+        "huggingface_hub==0.30.2",
+        "pydantic==2.11.3",
+        "requests",
+    ],
 }
 
 MARKER = ".qwen-spaces-ready.json"
@@ -123,7 +136,7 @@ def _install(version: str) -> None:
 def ensure_env(version: str) -> Path:
     """The python of a ready env for ``version``, installing it first if needed."""
     if version not in SPECS:
-        raise ValueError(f"unknown Gradio version {version!r}; known: {', '.join(VERSIONS)}")
+        raise ValueError(f"unknown Gradio version {version!r}; known: {', '.join(ALL_VERSIONS)}")
     if _marker_ok(version):  # fast path, no lock needed for a finished env
         return env_python(version)
     cache_dir().mkdir(parents=True, exist_ok=True)
@@ -137,7 +150,7 @@ def ensure_env(version: str) -> Path:
     return env_python(version)
 
 
-def ensure_envs(versions: Iterable[str] = VERSIONS) -> Dict[str, Path]:
+def ensure_envs(versions: Iterable[str] = ALL_VERSIONS) -> Dict[str, Path]:
     """Make every requested env ready, installing the missing ones in parallel."""
     wanted = list(dict.fromkeys(versions))
     with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
@@ -146,7 +159,7 @@ def ensure_envs(versions: Iterable[str] = VERSIONS) -> Dict[str, Path]:
 
 
 def main(argv: Sequence[str]) -> int:
-    versions = list(argv) or list(VERSIONS)
+    versions = list(argv) or list(ALL_VERSIONS)
     started = time.monotonic()
     try:
         pythons = ensure_envs(versions)

@@ -1,6 +1,7 @@
 import pytest
 
-from qwen_spaces.protocol.chatbot import ReplyText, reply_text
+from qwen_spaces.protocol.chatbot import reply_text
+from qwen_spaces.protocol.reply import ReplyText
 
 from .captures import VERSIONS, capture_messages, chat_capture, final_reply
 
@@ -12,10 +13,10 @@ def _deltas(name: str) -> list:
     for message in capture_messages(name):
         if message["msg"] == "process_generating":
             data = message["output"]["data"][1]
-            deltas.append(reply.full(data) if first else reply.edits(data))
+            deltas.append(reply.full(data)[1] if first else reply.edits(data)[1])
             first = False
         elif message["msg"] == "process_completed":
-            deltas.append(reply.final(message["output"]["data"][1]))
+            deltas.append(reply.final(message["output"]["data"][1])[1])
     return [d for d in deltas if d]
 
 
@@ -65,31 +66,31 @@ def test_reply_text_of_every_format(value: object, text: str) -> None:
 
 def test_token_appends_are_passed_through_without_rebuilding() -> None:
     reply = ReplyText()
-    assert reply.full([["Hi", "a"]]) == "a"
-    assert reply.edits([["append", [0, 1], "b"]]) == "b"
-    assert reply.edits([]) == ""
-    assert reply.edits([["append", [0, 1], "b"]]) == "b"  # a repeated token is not dropped
-    assert reply.final([["Hi", "abb"]]) == ""
+    assert reply.full([["Hi", "a"]])[1] == "a"
+    assert reply.edits([["append", [0, 1], "b"]])[1] == "b"
+    assert reply.edits([])[1] == ""
+    assert reply.edits([["append", [0, 1], "b"]])[1] == "b"  # a repeated token is not dropped
+    assert reply.final([["Hi", "abb"]])[1] == ""
     assert reply.text == "abb"
 
 
 def test_replace_that_extends_gives_the_suffix() -> None:
     reply = ReplyText()
-    reply.full([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "x"}])
-    assert reply.edits([["replace", [1, "content"], "xyz"]]) == "yz"
+    reply.full([{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "x"}])[1]
+    assert reply.edits([["replace", [1, "content"], "xyz"]])[1] == "yz"
 
 
 def test_new_user_turn_in_value_resets_nothing_that_was_streamed() -> None:
     reply = ReplyText()
-    reply.full([["Hi", "one"]])
+    reply.full([["Hi", "one"]])[1]
     # a malformed diff is ignored until the final value arrives
-    assert reply.edits([["append", [7, 1], "?"]]) == ""
-    assert reply.edits([["append", [0, 1], " two"]]) == ""
-    assert reply.final([["Hi", "one two"]]) == " two"
+    assert reply.edits([["append", [7, 1], "?"]])[1] == ""
+    assert reply.edits([["append", [0, 1], " two"]])[1] == ""
+    assert reply.final([["Hi", "one two"]])[1] == " two"
 
 
 def test_rewrite_of_streamed_text_is_flagged() -> None:
     reply = ReplyText()
-    reply.full("Line\nindented")
-    assert reply.final("Line\n    indented\nback") == ""
+    reply.full("Line\nindented")[1]
+    assert reply.final("Line\n    indented\nback")[1] == ""
     assert reply.rewritten
