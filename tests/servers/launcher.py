@@ -187,7 +187,8 @@ def start_all(specs: Sequence[ReplicaSpec], root: Path, timeout: Optional[float]
         while todo or starting:
             while todo and len(starting) < parallel:
                 index, (spec, port) = todo.pop(0)
-                workdir = root / f"{index:02d}-{spec.app.removesuffix('.py')}-{spec.version}"
+                stem = spec.app.removesuffix('.py').replace('/', '-')  # qwen3_demo/app.py
+                workdir = root / f"{index:02d}-{stem}-{spec.version}"
                 replicas[spec] = spawn(spec, port, workdir)
                 starting.append(replicas[spec])
             starting = [replica for replica in starting if not _check(replica, timeout)]
