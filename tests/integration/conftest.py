@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.servers import gradio_envs, launcher  # noqa: E402
+from tests.servers import gradio_envs, kinds, launcher  # noqa: E402
 from tests.servers.launcher import Replica, ReplicaSpec  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +41,11 @@ KINDS: Dict[str, Tuple[str, Tuple[Tuple[str, str], ...]]] = {
     "qwen2_5": ("qwen2_5.py", (("SYSTEM_SLOT", "state"),)),
     "qvq": ("qvq.py", ()),
 }
+# Generic Gradio chat apps and Qwen3-Demo (tests/servers/kinds.py): ChatInterface in each
+# format, a Blocks chain, <think> tags, thought messages, two chats, no chat.  Each runs only
+# on the versions in KIND_VERSIONS (pool keys are (kind, version); "5.27.0" = Qwen3-Demo's).
+KINDS.update({kind: (app, env) for kind, (app, env, _) in kinds.GENERIC_KINDS.items()})
+KIND_VERSIONS: Dict[str, Tuple[str, ...]] = kinds.kind_versions()
 # Which replica serves each Space by default.
 SPACE_KIND: Dict[str, str] = {
     "qwen-qwen2-5-max": "chat-state",
