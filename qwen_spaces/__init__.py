@@ -23,12 +23,13 @@ from .errors import (  # noqa: E402
 )
 from .http import Timeout  # noqa: E402
 from .spaces import Param, Space, get_space, models  # noqa: E402
-from .stream import ChatResult, Status, Stream, Timings  # noqa: E402
+from .stream import ChatResult, Delta, Status, Stream, Timings  # noqa: E402
 
 __all__ = [
     "Client",
     "Stream",
     "ChatResult",
+    "Delta",
     "Timings",
     "Status",
     "Timeout",

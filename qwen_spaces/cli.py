@@ -274,9 +274,10 @@ def stream_reply(
     (Ctrl-C, a closed pipe) cancels the job on the Space.
     """
     status = StatusLine()
+    space_params: Dict[str, Any] = dict(params or {})
     try:
         with client.stream(
-            model, messages, system=system, image=image, on_status=status, **dict(params or {})
+            model, messages, system=system, image=image, on_status=status, **space_params
         ) as stream:
             for delta in stream:
                 if out is not None:

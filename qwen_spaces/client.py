@@ -2,8 +2,8 @@
 
 A Client owns one ``requests.Session`` (thread-safe for our use: every call
 has its own session hash and its own streamed response) and remembers, per
-Space, what it learned from the Space's ``/config`` when the built-in facts
-were wrong.
+Space, its chat contract: pinned by a built-in profile (``spaces``), or read
+once from the Space's ``/config`` (``protocol.discovery``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import secrets
 import threading
 import time
-from typing import Any, Callable, Dict, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .errors import AuthenticationError, ProtocolError, QwenSpacesError
 from .http import Timeout, Transport, check_base_url, retry_policy
@@ -21,15 +21,18 @@ from .images import load_image
 from .prompt import split_messages
 from .protocol import call as call_api
 from .protocol import queue
+from .protocol.chain import run_step
 from .protocol.config import AppConfig, fetch_config
-from .protocol.events import CANCELLED, DONE
+from .protocol.contract import IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
+from .protocol.discovery import find_chat
 from .protocol.files import file_data, upload
-from .spaces import SPACES, Space, get_space
+from .protocol.inputs import fill_inputs, step_data, take_outputs
+from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
     ChatResult,
     Job,
-    Status,
     StatusCallback,
+    Status,
     Stream,
     Submission,
     deadline_of,
@@ -42,32 +45,49 @@ __all__ = ["Client"]
 log = logging.getLogger("qwen_spaces")
 
 DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
+_HF_SUFFIX = ".hf.space"
 
 
-class _Endpoint(NamedTuple):
-    """Where and how to submit a Space's chat event."""
+class _Target(NamedTuple):
+    """What a ``model`` argument names: a root URL, and the built-in profile
+    of its Space (None for a Space read from its /config)."""
 
-    api_base: str  # root + api prefix
-    fn_index: Optional[int]
-    trigger_id: Optional[int]
-    api_name: str
+    label: str  # what results call the model
+    root: str
+    space: Optional[Space]
+    presets: Mapping[str, Any]
 
 
 class _SpaceState:
-    """What one Client knows about one Space (guarded by ``lock``)."""
+    """What one Client knows about one Space's chat (guarded by ``lock``)."""
 
-    def __init__(self, space: Space, root: str) -> None:
-        self.space = space
+    def __init__(self, root: str, space: Optional[Space], api_name: Optional[str]) -> None:
         self.root = root
-        self.endpoint = _Endpoint(
-            root + space.api_prefix, space.fn_index, space.trigger_id, space.api_name
+        self.space = space
+        self.api_name = api_name
+        # a profile's contract is used as pinned until a request fails
+        self.contract: Optional[ChatContract] = (
+            space.contract() if space is not None and space.fn_index is not None and api_name is None else None
         )
         self.config: Optional[AppConfig] = None
+        self.discovered: Optional[ChatContract] = None
         self.lock = threading.Lock()
 
 
+class _Turn(NamedTuple):
+    """One chat turn, ready to submit."""
+
+    state: _SpaceState
+    contract: ChatContract
+    values: Dict[int, Any]
+    before: Tuple[Tuple[int, List[Any]], ...]  # events to run first: (fn_index, data)
+    label: str
+    picture: Optional[Tuple[str, bytes, str]]
+
+
 class Client:
-    """Chat with the Qwen Spaces.  Safe to share between threads.
+    """Chat with Qwen models, and any Gradio chat app, on Hugging Face Spaces.
+    Safe to share between threads.
 
     :param hf_token: Hugging Face token for private or duplicated Spaces
         (default: the ``HF_TOKEN`` environment variable).  Sent as
@@ -76,8 +96,9 @@ class Client:
     :param timeout: a :class:`Timeout`, or a number (the read timeout).
     :param max_retries: retries of the queue join on connection errors, 5xx,
         429 and a full queue (0 disables).  A job is never submitted twice.
-    :param base_urls: ``{model name: root URL}`` to use another copy of a
-        Space (a duplicate, a local server).  Plain ``http`` only to loopback
+    :param base_urls: ``{model name, alias or Space id: root URL}`` to use
+        another copy of a Space (a duplicate, a local server); a Space id
+        moves every model that Space serves.  Plain ``http`` only to loopback
         hosts unless ``allow_http=True``.
     :param pool_maxsize: connections kept per host; size it to the number of
         threads streaming at once.
@@ -107,21 +128,20 @@ class Client:
         self.max_retries = max_retries
         self.max_image_bytes = max_image_bytes
         self.retry_max_wait = retry_max_wait
-        roots = {space.name: space.url for space in SPACES}
+        self._allow_http = allow_http
+        self._overrides: Dict[str, str] = {}
         for name, url in (base_urls or {}).items():
-            roots[get_space(name).name] = check_base_url(url, allow_http=allow_http)
-        self._roots = roots
+            self._overrides[_override_key(name)] = check_base_url(url, allow_http=allow_http)
         token = hf_token if hf_token is not None else os.environ.get("HF_TOKEN") or None
         self._transport = Transport(
             hf_token=token, proxies=proxies, timeout=self.timeout,
             pool_maxsize=pool_maxsize, verify=verify,
         )
-        self._states: Dict[str, _SpaceState] = {}
+        self._states: Dict[Tuple[str, Optional[str], Optional[str]], _SpaceState] = {}
         self._states_lock = threading.Lock()
 
     def __repr__(self) -> str:
-        moved = sorted(s.name for s in SPACES if self._roots[s.name] != s.url)
-        return f"<qwen_spaces.Client base_urls={moved or 'defaults'}>"
+        return f"<qwen_spaces.Client base_urls={sorted(self._overrides) or 'defaults'}>"
 
     def __enter__(self) -> "Client":
         return self
@@ -134,14 +154,51 @@ class Client:
         they end; new calls open new connections."""
         self._transport.close()
 
+    # -- what a model name means -----------------------------------------------
+
+    def _target(self, model: Any) -> _Target:
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError(f"model must be a model name, a Space id or a URL, not {model!r}")
+        built_in = get_model(model)
+        if built_in is not None:
+            space = built_in.space
+            root = (self._overrides.get(built_in.name) or self._overrides.get(space.space_id.lower())
+                    or space.url)
+            return _Target(built_in.name, root, space, built_in.settings)
+        if model.startswith(("http://", "https://")):
+            return _Target(model.rstrip("/"), check_base_url(model, allow_http=self._allow_http), None, {})
+        if is_space_id(model):
+            root = self._overrides.get(model.lower()) or space_root(model)
+            return _Target(model, root, None, {})
+        raise ValueError(
+            f"unknown model {model!r}; accepted names: {', '.join(models())}; "
+            "or a Hub Space id 'owner/name', or a Space URL"
+        )
+
     def space_url(self, model: str) -> str:
-        """The root URL this Client uses for ``model``."""
-        return self._roots[get_space(model).name]
+        """The root URL this Client uses for ``model`` (a name, a Space id or a URL)."""
+        return self._target(model).root
 
     def space_config(self, model: str) -> AppConfig:
         """The live ``/config`` of ``model``'s Space: Gradio version, protocol,
         API prefix and events (one request; not needed for chatting)."""
         return fetch_config(self._transport, self.space_url(model))
+
+    def chat_contract(self, model: str, *, api_name: Optional[str] = None) -> ChatContract:
+        """What the client makes of ``model``'s Space: its chat event, the
+        inputs and their values, the reply's format (read from the live
+        ``/config``; a built-in profile is checked against it)."""
+        target = self._target(model)
+        config = self.space_config(model)
+        return find_chat(config, api_name or (target.space.api_name if target.space else None))
+
+    def _state(self, target: _Target, api_name: Optional[str]) -> _SpaceState:
+        key = (target.root, target.space.name if target.space else None, api_name)
+        with self._states_lock:
+            state = self._states.get(key)
+            if state is None:
+                state = self._states[key] = _SpaceState(target.root, target.space, api_name)
+            return state
 
     # -- calls ---------------------------------------------------------------
 
@@ -149,79 +206,199 @@ class Client:
         self,
         model: str,
         messages: Any,
+        /,
         *,
         system: Optional[str] = None,
         image: Any = None,
         on_status: Optional[StatusCallback] = None,
+        reasoning: bool = False,
+        api_name: Optional[str] = None,
         **space_params: Any,
     ) -> Stream:
-        """Submit a chat and return a :class:`Stream` of text deltas.
+        """Submit a chat and return a :class:`Stream` of answer deltas (``str``),
+        or of :class:`~qwen_spaces.Delta` values with ``reasoning=True``.
 
-        Input is validated before any request; the job is submitted (with
-        retries) before this returns, so Space errors at submission time are
-        raised here.  Iterate the stream for the reply.
+        ``model``: a built-in model name, a Hub Space id ``owner/name`` or a
+        Space URL.  ``space_params``: the Space's own inputs by name
+        (``temperature=0.2``, ``model="..."``, ``thinking=False``).  Input is
+        validated before any request; the job is submitted (with retries)
+        before this returns, so Space errors at submission time are raised
+        here.  Iterate the stream for the reply.
         """
-        space = get_space(model)
-        params = space.resolve_params(space_params)
-        prompt, system_text = split_messages(messages, system)
-        if system_text is not None and not space.supports_system_message:
-            raise ValueError(f"{space.name} has no system prompt input; drop system= and system messages")
-        if image is not None and not space.supports_vision:
-            raise ValueError(f"{space.name} does not take images; use one of {', '.join(_vision_names())}")
-        picture = load_image(image, self.max_image_bytes) if image is not None else None
+        turn = self._prepare(model, messages, system, image, api_name, space_params, on_status)
         started = time.monotonic()
-        state = self._state(space)
-        if space.protocol == "call":
-            return self._submit_call(state, prompt, picture, on_status, started)
-        return self._submit_queue(state, prompt, system_text, params, on_status, started)
+        return self._submit(turn, on_status, started, bool(reasoning))
 
     def chat(
         self,
         model: str,
         messages: Any,
+        /,
         *,
         system: Optional[str] = None,
         image: Any = None,
         on_status: Optional[StatusCallback] = None,
+        api_name: Optional[str] = None,
         **space_params: Any,
     ) -> ChatResult:
-        """Like :meth:`stream`, but wait for the whole reply."""
+        """Like :meth:`stream`, but wait for the whole reply (``result.text``,
+        and ``result.reasoning`` when the model reasoned)."""
         with self.stream(
-            model, messages, system=system, image=image, on_status=on_status, **space_params
+            model, messages, system=system, image=image, on_status=on_status,
+            api_name=api_name, **space_params,
         ) as stream:
             for _ in stream:
                 pass
         assert stream.result is not None  # noqa: S101 - exhausted streams have a result
         return stream.result
 
-    # -- submission ----------------------------------------------------------
+    # -- preparing a turn -----------------------------------------------------
 
-    def _state(self, space: Space) -> _SpaceState:
-        with self._states_lock:
-            state = self._states.get(space.name)
-            if state is None:
-                state = self._states[space.name] = _SpaceState(space, self._roots[space.name])
-            return state
+    def _prepare(
+        self, model: str, messages: Any, system: Optional[str], image: Any,
+        api_name: Optional[str], params: Dict[str, Any], on_status: Optional[StatusCallback],
+    ) -> _Turn:
+        target = self._target(model)
+        if api_name is not None and (not isinstance(api_name, str) or not api_name.strip("/")):
+            raise ValueError(f"api_name must be an event name like '/chat', not {api_name!r}")
+        prompt, system_text = split_messages(messages, system)
+        thinking = params.pop("thinking", None)
+        if thinking is not None and not isinstance(thinking, bool):
+            raise ValueError(f"thinking must be True or False, not {thinking!r}")
+        space = target.space
+        if space is not None and api_name is None:
+            _check_profile(space, system_text, image, thinking)
+        picture = load_image(image, self.max_image_bytes) if image is not None else None
+        state = self._state(target, api_name.lstrip("/") if api_name else None)
+        contract = self._contract(state, on_status)
+        owner = space.name if space is not None else target.label
+        if picture is not None and contract.slot(IMAGE) is None and not _multimodal(contract):
+            raise ValueError(f"{owner} takes no image (its chat event has no image input)")
+        presets = {k: v for k, v in target.presets.items() if k not in params}
+        values = fill_inputs(
+            contract, owner, message=prompt, params={**presets, **params}, system=system_text,
+        )
+        before = self._before(state, contract, owner, system_text, thinking)
+        contract = state.contract or contract  # reading /config for the system prompt may move it
+        label = target.label
+        form = contract.form_fields()
+        if space is not None and "model" in form:
+            label = str(next(v for v in values.values() if isinstance(v, dict) and "model" in v)["model"])
+        return _Turn(state, contract, values, before, label, picture)
+
+    def _before(
+        self, state: _SpaceState, contract: ChatContract, owner: str,
+        system_text: Optional[str], thinking: Optional[bool],
+    ) -> Tuple[Tuple[int, List[Any]], ...]:
+        """Events to run first in the turn's session: the thinking toggle, the
+        system-prompt setter of a Space that keeps it in a ``gr.State``."""
+        before: List[Tuple[int, List[Any]]] = []
+        if thinking is not None:
+            toggle = contract.events.get("toggle_thinking")
+            default = state.space.thinking if state.space is not None else None
+            if toggle is None or default is None:
+                raise ValueError(
+                    f"{owner} has no thinking switch the client knows (thinking= works on "
+                    "built-in Spaces with a toggle_thinking event)"
+                )
+            if thinking != default:
+                before.append((toggle, [None]))
+        if system_text is not None:
+            setter = self._system_setter(state, contract, owner, system_text)
+            if setter is not None:
+                before.append((setter, [system_text]))
+        return tuple(before)
+
+    def _system_setter(
+        self, state: _SpaceState, contract: ChatContract, owner: str, system_text: str
+    ) -> Optional[int]:
+        slot = contract.slot(SYSTEM)
+        if slot is not None:
+            if state.space is None or system_text == state.space.default_system:
+                return None
+            # a built-in profile's system slot may be a gr.State on the live
+            # Space (the data slot is then ignored): /config tells, once
+            discovered = self._discovered(state)
+            inputs = contract.reply_step.inputs
+            if discovered is None or len(discovered.reply_step.inputs) != len(inputs):
+                return None
+            self._moved(state, contract)
+            live = discovered.slots.get(discovered.reply_step.inputs[inputs.index(slot.component)])
+            if live is None or live.role != STATE:
+                return None
+            if discovered.system_setter is None:
+                raise ProtocolError(
+                    f"{state.root} keeps its system prompt in session state and has no event to set it"
+                )
+            return discovered.system_setter
+        if contract.system_field is not None and contract.system_field in contract.form_fields():
+            return None
+        if contract.system_setter is not None:
+            return contract.system_setter
+        raise ValueError(f"{owner} has no system prompt input; drop system= and system messages")
+
+    # -- the Space's contract --------------------------------------------------
 
     def _config(self, state: _SpaceState) -> AppConfig:
         """The Space's /config, fetched at most once per Client (and Space)."""
         with state.lock:
             if state.config is None:
-                config = fetch_config(self._transport, state.root)
-                dep = config.dependency(state.space.api_name)
-                if dep is None:
-                    raise ProtocolError(
-                        f"{state.root} has no event named {state.space.api_name!r}; "
-                        "is this the right Space?", url=state.root,
-                    )
-                targets = dep.get("targets") or [[None]]
-                trigger = targets[0][0] if targets and isinstance(targets[0], list) else None
-                state.endpoint = _Endpoint(
-                    state.root + config.api_prefix, dep["id"], trigger, state.space.api_name
-                )
-                state.config = config
-                log.info("discovered %s: prefix %r, fn_index %s", state.root, config.api_prefix, dep["id"])
+                state.config = fetch_config(self._transport, state.root)
+                log.info("read %s/config: Gradio %s, prefix %r", state.root,
+                         state.config.version, state.config.api_prefix)
             return state.config
+
+    def _discovered(self, state: _SpaceState) -> Optional[ChatContract]:
+        """The chat contract the live /config shows (None if /config cannot
+        be read; a /config that needs a token or shows another app is raised)."""
+        if state.discovered is not None:
+            return state.discovered
+        try:
+            config = self._config(state)
+        except (AuthenticationError, ProtocolError):
+            raise
+        except QwenSpacesError as exc:
+            log.debug("could not read the Space's /config: %s", exc)
+            return None
+        api_name = state.api_name or (state.space.api_name if state.space else None)
+        try:
+            discovered = find_chat(config, api_name)
+        except ProtocolError as exc:
+            raise ProtocolError(f"{state.root}: {exc.message}; is this the right Space?", url=state.root) from None
+        with state.lock:
+            state.discovered = discovered
+        return discovered
+
+    def _contract(self, state: _SpaceState, on_status: Optional[StatusCallback]) -> ChatContract:
+        if state.contract is not None:
+            return state.contract
+        space = state.space
+        discovered = self._discovered(state)
+        if discovered is None:
+            if space is not None and space.protocol == "call":
+                return space.contract()  # no /config: the /call API by name
+            self._config(state)  # raises what went wrong
+            raise ProtocolError(f"could not read {state.root}/config")  # pragma: no cover
+        with state.lock:
+            state.contract = discovered
+        return discovered
+
+    def _moved(self, state: _SpaceState, contract: ChatContract) -> Optional[ChatContract]:
+        """A profile's contract moved to where the live /config puts the chat
+        event, if that is elsewhere (None if not, or if /config is unreadable)."""
+        discovered = self._discovered(state)
+        if discovered is None:
+            return None
+        step = discovered.reply_step
+        moved = contract.moved_to(step.fn_index, step.trigger_id, discovered.api_prefix)
+        if moved.reply_step.fn_index == contract.reply_step.fn_index and moved.api_prefix == contract.api_prefix:
+            return None
+        with state.lock:
+            state.contract = moved
+        log.info("%s: the chat event is fn_index %s (prefix %r)", state.root, step.fn_index, moved.api_prefix)
+        return moved
+
+    # -- submission ----------------------------------------------------------
 
     def _retrying(self, on_status: Optional[StatusCallback]) -> Any:
         def on_retry(exc: BaseException, delay: float) -> None:
@@ -230,153 +407,129 @@ class Client:
 
         return retry_policy(self.max_retries, max_wait=self.retry_max_wait, on_retry=on_retry)
 
-    def _with_discovery(
-        self,
-        state: _SpaceState,
-        attempt: Callable[[_Endpoint], Any],
-        on_status: Optional[StatusCallback],
-    ) -> Tuple[_Endpoint, Any]:
-        """Run ``attempt`` (with retries); if the Space's built-in facts look
-        wrong (404, or 500 for an unknown event), read /config once and try
-        again with what it says."""
-        retrying = self._retrying(on_status)
-        endpoint = state.endpoint
-        try:
-            return endpoint, retrying(attempt, endpoint)
-        except QwenSpacesError as exc:
-            if exc.status_code not in (404, 500) or not self._moved(state, endpoint):
-                raise
-            return state.endpoint, retrying(attempt, state.endpoint)
-
-    def _moved(self, state: _SpaceState, endpoint: _Endpoint) -> bool:
-        """Whether the Space's /config (read once; other threads reuse it)
-        puts the chat event somewhere other than ``endpoint``.  A /config that
-        needs a token or shows another app is the real error and is raised;
-        one that cannot be read at all counts as "not moved"."""
-        try:
-            self._config(state)
-        except (AuthenticationError, ProtocolError):
-            raise
-        except QwenSpacesError as exc:
-            log.debug("could not read the Space's /config: %s", exc)
-            return False
-        return state.endpoint != endpoint
-
-    def _job(
-        self, state: _SpaceState, submission: Submission, started: float,
-        on_status: Optional[StatusCallback], repair: Optional[Callable[[], Optional[Submission]]] = None,
-    ) -> Job:
-        return Job(
-            transport=self._transport, timeout=self.timeout, space=state.space, root=state.root,
-            submission=submission, started=started, on_status=on_status, repair=repair,
-        )
-
-    def _submit_queue(
-        self,
-        state: _SpaceState,
-        prompt: str,
-        system_text: Optional[str],
-        params: Dict[str, str],
-        on_status: Optional[StatusCallback],
-        started: float,
-    ) -> Stream:
-        space = state.space
+    def _submit(self, turn: _Turn, on_status: Optional[StatusCallback], started: float, reasoning: bool) -> Stream:
+        state, contract = turn.state, turn.contract
         session_hash = secrets.token_hex(6)
-        system_value = system_text if system_text is not None else space.default_system
-        if system_text is not None and system_text != space.default_system:
-            self._deliver_system(state, session_hash, system_text, on_status)
-        data = space.build_data(prompt, system_value, params)
+        values = dict(turn.values)
+        if turn.picture is not None:
+            self._attach(turn, values, on_status)
+        if contract.reply_step.fn_index < 0:  # a /call-only Space (its /config is unreadable)
+            return self._submit_call(turn, values, on_status, started, reasoning)
+        self._run_before(turn, values, session_hash, on_status, started)
+        data = step_data(contract.reply_step, contract.slots, values)
 
-        def attempt(endpoint: _Endpoint) -> Submission:
-            assert endpoint.fn_index is not None  # noqa: S101 - queue Spaces have one
+        def attempt(current: ChatContract) -> Submission:
+            step = current.reply_step
+            api_base = state.root + current.api_prefix
             event_id = queue.join(
-                self._transport, endpoint.api_base, data=data, fn_index=endpoint.fn_index,
-                trigger_id=endpoint.trigger_id, session_hash=session_hash,
+                self._transport, api_base, data=data, fn_index=step.fn_index,
+                trigger_id=step.trigger_id, session_hash=session_hash,
             )
-            return Submission(endpoint.api_base, endpoint.fn_index, endpoint.api_name, session_hash, event_id)
+            return Submission(api_base, step.fn_index, step.api_name or "", session_hash, event_id)
 
-        unverified = state.config is None
-        endpoint, submission = self._with_discovery(state, attempt, on_status)
+        retrying = self._retrying(on_status)
+        unverified = state.space is not None and state.discovered is None
+        try:
+            submission = retrying(attempt, contract)
+        except QwenSpacesError as exc:
+            moved = self._moved(state, contract) if unverified and exc.status_code in (404, 500) else None
+            if moved is None:
+                raise
+            contract = moved
+            submission = retrying(attempt, contract)
 
         def repair() -> Optional[Submission]:
             """The job ended with no text: if the Space's /config (never read
             before this call) names another event for the chat, the first join
             reached the wrong event, so the chat never ran: submit it once."""
-            if not unverified or not self._moved(state, endpoint):
-                return None
-            return self._retrying(on_status)(attempt, state.endpoint)  # type: ignore[no-any-return]
+            moved = self._moved(state, contract) if unverified else None
+            return None if moved is None else retrying(attempt, moved)
 
-        return Stream(self._job(state, submission, started, on_status, repair))
+        job = self._job(turn, submission, started, on_status, repair if unverified else None)
+        return Stream(job, reasoning=reasoning)
 
-    def _deliver_system(
-        self,
-        state: _SpaceState,
-        session_hash: str,
-        system_text: str,
-        on_status: Optional[StatusCallback],
-    ) -> None:
-        """If the Space keeps its system prompt in a ``gr.State`` (ignored
-        when sent in ``data``), set it through the Space's own "set system
-        prompt" event in this session first."""
-        config = self._config(state)
-        dep = config.dependency(state.space.api_name) or {}
-        inputs = dep.get("inputs") or []
-        slot = state.space.inputs.index("system")
-        if slot >= len(inputs) or config.component_type(inputs[slot]) != "state":
-            return  # a (hidden) textbox: the data slot delivers it
-        setter = config.setter_of(inputs[slot], exclude=dep.get("id"))
-        if setter is None:
-            raise ProtocolError(
-                f"{state.root} keeps its system prompt in session state and has no event to set it"
-            )
-        endpoint = state.endpoint
-
-        def attempt(ep: _Endpoint) -> str:
-            return queue.join(
-                self._transport, ep.api_base, data=[system_text], fn_index=setter,
-                trigger_id=None, session_hash=session_hash,
-            )
-
-        event_id = self._retrying(on_status)(attempt, endpoint)
-        response = self._transport.open_stream(
-            f"{endpoint.api_base}/queue/data", "reading the queue", {"session_hash": session_hash}
+    def _job(self, turn: _Turn, submission: Submission, started: float,
+             on_status: Optional[StatusCallback], repair: Optional[Callable[[], Optional[Submission]]]) -> Job:
+        contract = turn.contract
+        return Job(
+            transport=self._transport, timeout=self.timeout, model=turn.label,
+            reply_output=contract.reply_output, root=turn.state.root, submission=submission,
+            started=started, on_status=on_status, repair=repair,
+            think_tags=contract.reply_format != "pro",
         )
-        deadline = deadline_of(self.timeout, time.monotonic())
-        try:
-            for kind, _ in queue.read_job(read_events(response, self.timeout, deadline), event_id, deadline):
-                if kind in (DONE, CANCELLED):
-                    break
-        except Exception as exc:
-            error = network_error(exc)
-            if error is exc:
-                raise
-            raise error from exc
-        finally:
-            response.close()
 
-    def _submit_call(
-        self,
-        state: _SpaceState,
-        prompt: str,
-        picture: Optional[Tuple[str, bytes, str]],
-        on_status: Optional[StatusCallback],
-        started: float,
-    ) -> Stream:
-        space = state.space
+    def _attach(self, turn: _Turn, values: Dict[int, Any], on_status: Optional[StatusCallback]) -> None:
+        """Upload the image and put it where the Space takes it."""
+        assert turn.picture is not None  # noqa: S101
+        name, content, mime = turn.picture
+        api_base = turn.state.root + turn.contract.api_prefix
+        path = self._retrying(on_status)(upload, self._transport, api_base, name, content, mime)
+        ref = file_data(path, name, mime, len(content))
+        for cid, slot in turn.contract.slots.items():
+            if slot.role == IMAGE:
+                values[cid] = ref
+            elif slot.role == MESSAGE and slot.format == "multimodal":
+                values[cid] = {**values[cid], "files": [ref]}
 
-        def attempt(endpoint: _Endpoint) -> Submission:
-            image_ref = None
-            if picture is not None:
-                name, content, mime = picture
-                path = upload(self._transport, endpoint.api_base, name, content, mime)
-                image_ref = file_data(path, name, mime, len(content))
-            data = space.build_data(prompt, None, {}, image_ref)
-            event_id = call_api.submit(self._transport, endpoint.api_base, endpoint.api_name, data)
-            return Submission(endpoint.api_base, None, endpoint.api_name, event_id, event_id)
+    def _run_before(self, turn: _Turn, values: Dict[int, Any], session_hash: str,
+                    on_status: Optional[StatusCallback], started: float) -> None:
+        """The events before the reply, in the turn's session."""
+        contract = turn.contract
+        api_base = turn.state.root + contract.api_prefix
+        deadline = deadline_of(self.timeout, started)
+        retrying = self._retrying(on_status)
 
-        _, submission = self._with_discovery(state, attempt, on_status)
-        return Stream(self._job(state, submission, started, on_status))
+        def events(response: Any) -> Any:
+            return read_events(response, self.timeout, deadline)
+
+        def run(fn_index: int, data: List[Any], queued: bool, trigger: Optional[int]) -> List[Any]:
+            try:
+                return run_step(self._transport, api_base, fn_index=fn_index, data=data,
+                                session_hash=session_hash, queued=queued, open_events=events,
+                                trigger_id=trigger, deadline=deadline, retrying=retrying)
+            except Exception as exc:
+                error = network_error(exc)
+                if error is exc:
+                    raise
+                raise error from exc
+
+        for fn_index, data in turn.before:
+            run(fn_index, data, True, None)
+        for step in contract.steps[:-1]:
+            outputs = run(step.fn_index, step_data(step, contract.slots, values), step.queued, step.trigger_id)
+            take_outputs(step, outputs, values)
+
+    def _submit_call(self, turn: _Turn, values: Dict[int, Any], on_status: Optional[StatusCallback],
+                     started: float, reasoning: bool) -> Stream:
+        contract = turn.contract
+        api_base = turn.state.root + contract.api_prefix
+        api_name = contract.api_name or ""
+        data = step_data(contract.reply_step, contract.slots, values)
+        event_id = self._retrying(on_status)(call_api.submit, self._transport, api_base, api_name, data)
+        submission = Submission(api_base, None, api_name, event_id, event_id)
+        return Stream(self._job(turn, submission, started, on_status, None), reasoning=reasoning)
 
 
-def _vision_names() -> Tuple[str, ...]:
-    return tuple(s.name for s in SPACES if s.supports_vision)
+def _override_key(name: Any) -> str:
+    """The key of a ``base_urls`` entry: a built-in model's name, or a Space id."""
+    built_in = get_model(name) if isinstance(name, str) else None
+    if built_in is not None and name in (built_in.name, *built_in.aliases):
+        return built_in.name
+    if isinstance(name, str) and is_space_id(name):
+        return name.lower()  # a Space id: every model that Space serves
+    raise ValueError(f"base_urls: unknown model {name!r}; accepted names: {', '.join(models())} or a Space id")
+
+
+def _multimodal(contract: ChatContract) -> bool:
+    return any(s.role == MESSAGE and s.format == "multimodal" for s in contract.slots.values())
+
+
+def _check_profile(space: Space, system_text: Optional[str], image: Any, thinking: Optional[bool]) -> None:
+    """What a built-in profile rules out, before any request."""
+    if system_text is not None and not space.supports_system_message:
+        raise ValueError(f"{space.name} has no system prompt input; drop system= and system messages")
+    if image is not None and not space.supports_vision:
+        vision = sorted({m.name for m in MODELS if m.space.supports_vision})
+        raise ValueError(f"{space.name} does not take images; use one of {', '.join(vision)}")
+    if thinking is not None and space.thinking is None:
+        raise ValueError(f"{space.name} has no thinking switch; drop thinking=")

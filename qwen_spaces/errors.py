@@ -27,7 +27,8 @@ __all__ = [
 class QwenSpacesError(Exception):
     """Base class of every error raised by qwen_spaces.
 
-    ``partial_text`` is the reply text received before the error ("" if none);
+    ``partial_text`` is the reply text received before the error ("" if none),
+    ``partial_reasoning`` the reasoning received before it ("" if none);
     ``url`` is the Space URL involved, when known (never contains a token).
     """
 
@@ -38,10 +39,12 @@ class QwenSpacesError(Exception):
         partial_text: str = "",
         url: Optional[str] = None,
         status_code: Optional[int] = None,
+        partial_reasoning: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.partial_text = partial_text
+        self.partial_reasoning = partial_reasoning
         self.url = url
         self.status_code = status_code
 

@@ -13,7 +13,7 @@ import logging
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, Generator, Iterator, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, Generator, Iterator, NamedTuple, Optional, Tuple, Union
 
 import requests
 import urllib3
@@ -28,13 +28,12 @@ from .errors import (
 from .http import Timeout, Transport, within_deadline
 from .protocol import call as call_api
 from .protocol import queue
-from .protocol.chatbot import reply_text
-from .protocol.reply import ReplyText
 from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
+from .protocol.reply import ReplyText
 from .protocol.sse import excerpt, iter_chunks, iter_events
-from .spaces import Space
+from .protocol.think import REASONING, TEXT, ThinkSplitter, split_think
 
-__all__ = ["Stream", "ChatResult", "Timings", "Status", "Submission", "Job", "read_events"]
+__all__ = ["Stream", "ChatResult", "Delta", "Timings", "Status", "Submission", "Job", "read_events"]
 
 log = logging.getLogger("qwen_spaces")
 
@@ -49,15 +48,25 @@ class Timings(NamedTuple):
 
 
 class ChatResult(NamedTuple):
-    """A finished reply.  ``str(result)`` is its text."""
+    """A finished reply.  ``str(result)`` is its text (the answer);
+    ``reasoning`` is the model's reasoning ("" when there was none)."""
 
     text: str
     model: str
     space_url: str
     timings: Timings
+    reasoning: str = ""
 
     def __str__(self) -> str:
         return self.text
+
+
+class Delta(NamedTuple):
+    """A piece of a reply streamed with ``reasoning=True``: ``kind`` is
+    "reasoning" or "text" (the answer)."""
+
+    kind: str
+    text: str
 
 
 class Status(NamedTuple):
@@ -137,16 +146,20 @@ class Job:
         *,
         transport: Transport,
         timeout: Timeout,
-        space: Space,
+        model: str,
+        reply_output: int,
         root: str,
         submission: Submission,
         started: float,
         on_status: Optional[StatusCallback],
         repair: Optional[Callable[[], Optional[Submission]]] = None,
+        think_tags: bool = True,
     ) -> None:
         self.transport = transport
         self.timeout = timeout
-        self.space = space
+        self.model = model
+        self.reply_output = reply_output
+        self.think = ThinkSplitter() if think_tags else None
         self.root = root
         self.submission = submission
         self.started = started
@@ -222,84 +235,137 @@ class Job:
             status = Status("progress", message=excerpt(str(message.get("progress_data", ""))))
         self.on_status(status)
 
-    def finish(self, final: Any) -> None:
+    def finish(self) -> None:
         self.finished = True
-        text = self.reply.text
-        if self.reply.rewritten:  # Gradio re-cleaned streamed text: keep the Space's
-            text = reply_text(final)
+        reply = self.reply
+        text, reasoning = reply.text, reply.reasoning
+        final = reply.final_located
+        if reply.rewritten and final is not None:  # Gradio re-cleaned streamed text: keep the Space's
+            text, reasoning = final.text, final.reasoning
+        if self.think is not None:
+            thought, text = split_think(text)
+            reasoning += thought
         self.result = ChatResult(
             text=text,
-            model=self.space.name,
+            model=self.model,
             space_url=self.root,
             timings=Timings(self.queue_wait, self.first_delta, time.monotonic() - self.started),
+            reasoning=reasoning,
         )
 
 
-def _delta(job: Job, kind: str, payload: Any) -> str:
-    """The new text of a full value or of the final value."""
+def _values(job: Job, kind: str, payload: Any) -> Tuple[str, str]:
+    """The new reasoning and answer of a full value or of the final value."""
     if kind is CANCELLED:  # by someone else
         raise StreamInterruptedError("the job was cancelled on the Space")
     try:
-        value = payload[job.space.reply_output]
+        value = payload[job.reply_output]
         if kind is FULL:
             if job.queue_wait is None:
                 job.queue_wait = time.monotonic() - job.started
-            return job.reply.full(value)[1]
-        return job.reply.final(value)[1]
+            return job.reply.full(value)
+        return job.reply.final(value)
     except _SHAPE_ERRORS as exc:
         raise _shape_error(exc) from exc
 
 
-def _run(job: Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, None]:
-    """The stream loop: one pass per message, one yield per text delta."""
+Piece = Union[str, Delta]
+
+
+def _pieces(job: Job, thought: str, text: str, reasoning: bool) -> Iterator[Piece]:
+    """What the user sees of one step's new reasoning and answer (``<think>``
+    tags at the start of an answer become reasoning)."""
+    if thought and reasoning:
+        yield Delta(REASONING, thought)
+    if not text:
+        return
+    think = job.think
+    if think is None or think.passing:
+        yield Delta(TEXT, text) if reasoning else text
+        return
+    for kind, piece in think.feed(text):
+        if reasoning:
+            yield Delta(kind, piece)
+        elif kind is TEXT:
+            yield piece
+
+
+def _ending(job: Job, reasoning: bool) -> Iterator[Piece]:
+    if job.think is not None:
+        for kind, piece in job.think.finish():
+            if reasoning:
+                yield Delta(kind, piece)
+            elif kind is TEXT:
+                yield piece
+
+
+def _steps(job: Job, items: Iterator[Tuple[str, Any]]) -> Iterator[Tuple[str, str]]:
+    """``(reasoning, answer)`` deltas of one job, resubmitting once to the
+    right event if the Space's built-in facts named the wrong one."""
     reply = job.reply
-    index = job.space.reply_output
-    try:
-        while True:
-            try:
-                for kind, payload in items:
-                    if kind is DIFF:  # the token step
-                        try:
-                            delta = reply.edits(payload[index])[1]
-                        except _SHAPE_ERRORS as exc:
-                            raise _shape_error(exc) from exc
-                    elif kind is STATUS:
-                        job.status(payload)
-                        continue
-                    else:
-                        delta = _delta(job, kind, payload)
-                        if kind is DONE:
+    index = job.reply_output
+    while True:
+        try:
+            for kind, payload in items:
+                if kind is DIFF:  # the token step
+                    try:
+                        yield reply.edits(payload[index])
+                    except _SHAPE_ERRORS as exc:
+                        raise _shape_error(exc) from exc
+                elif kind is STATUS:
+                    job.status(payload)
+                elif kind is DONE:
+                    final = _values(job, kind, payload)
+                    if not any(final) and not reply.text and not reply.reasoning:
+                        retry = job.try_repair()  # an empty reply: the wrong event?
+                        if retry is not None:
+                            items = retry
                             break
-                    if delta:
-                        if job.first_delta is None:
-                            job.first_delta = time.monotonic() - job.started
-                        yield delta
+                    yield final
+                    return
                 else:
-                    raise StreamInterruptedError("the event stream ended before the reply completed")
-            except (SpaceAppError, ProtocolError):
-                retry = job.try_repair()  # nothing came: was it the wrong event?
-                if retry is None:
-                    raise
-                items = retry
+                    yield _values(job, kind, payload)
+            else:
+                raise StreamInterruptedError("the event stream ended before the reply completed")
+        except (SpaceAppError, ProtocolError):
+            retry = job.try_repair()  # nothing came: was it the wrong event?
+            if retry is None:
+                raise
+            items = retry
+
+
+def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generator[Piece, None, None]:
+    """The stream loop: one pass per message, one yield per delta."""
+    think = job.think
+    try:
+        for thought, text in _steps(job, items):
+            if not (thought or text):
                 continue
-            if not delta and not reply.text:  # an empty reply: the wrong event?
-                retry = job.try_repair()
-                if retry is not None:
-                    items = retry
-                    continue
-            if delta and job.first_delta is None:
+            if job.first_delta is None:
                 job.first_delta = time.monotonic() - job.started
-            job.finish(payload[index])
-            if delta:
-                yield delta
-            return
+            if text and not thought and not reasoning and (think is None or think.passing):
+                yield text  # the token step
+                continue
+            yield from _pieces(job, thought, text, reasoning)
+        if job.reply.error is not None:
+            raise SpaceAppError(job.reply.error)
+        yield from _ending(job, reasoning)
+        job.finish()
     except Exception as exc:
         error = network_error(exc)
         # release the connection first, then tell the Space (a job that may
         # still run there is cancelled; a job that failed there is over)
         job.close_response()
         if isinstance(error, QwenSpacesError):
-            error.partial_text = reply.text
+            reply = job.reply
+            if isinstance(error, SpaceAppError) and reply.error is not None:
+                error.message = reply.error  # the Space's message, shown in the chat
+                error.args = (reply.error,)
+            partial, partial_reasoning = reply.text, reply.reasoning
+            if job.think is not None:
+                thought, partial = split_think(partial)
+                partial_reasoning += thought
+            error.partial_text, error.partial_reasoning = partial, partial_reasoning
             error.url = error.url or job.root
         if not isinstance(error, SpaceAppError):
             job.cancel()
@@ -312,7 +378,9 @@ def _run(job: Job, items: Iterator[Tuple[str, Any]]) -> Generator[str, None, Non
 
 
 class Stream:
-    """An iterator of reply text deltas that owns its HTTP response.
+    """An iterator of reply deltas that owns its HTTP response: ``str``
+    answer deltas, or :class:`Delta` values (reasoning and answer, in wire
+    order) for a stream opened with ``reasoning=True``.
 
     Use it in a ``for`` loop or as a context manager.  Closing it before the
     reply is complete (``close()``, leaving the ``with`` block, a WSGI server
@@ -321,16 +389,18 @@ class Stream:
     holds the :class:`ChatResult`.
     """
 
-    def __init__(self, job: Job, items: Optional[Iterator[Tuple[str, Any]]] = None) -> None:
+    def __init__(
+        self, job: Job, items: Optional[Iterator[Tuple[str, Any]]] = None, reasoning: bool = False
+    ) -> None:
         self._job = job
         self._closed = True  # until the stream is open (job.open() may raise): nothing for __del__
-        self._deltas = _run(job, job.open() if items is None else items)
+        self._deltas = _run(job, job.open() if items is None else items, reasoning)
         self._closed = False
 
     def __iter__(self) -> "Stream":
         return self
 
-    def __next__(self) -> str:
+    def __next__(self) -> Any:
         return next(self._deltas)
 
     def __enter__(self) -> "Stream":
@@ -346,12 +416,17 @@ class Stream:
 
     @property
     def text_so_far(self) -> str:
-        """All text yielded so far."""
+        """All answer text received so far."""
         return self._job.reply.text
 
     @property
+    def reasoning_so_far(self) -> str:
+        """All reasoning received so far."""
+        return self._job.reply.reasoning
+
+    @property
     def model(self) -> str:
-        return self._job.space.name
+        return self._job.model
 
     def close(self) -> None:
         """Stop reading; if the reply is not complete, cancel the job."""
@@ -375,4 +450,4 @@ class Stream:
 
     def __repr__(self) -> str:
         state = "done" if self._job.finished else ("closed" if self._closed else "open")
-        return f"<qwen_spaces.Stream model={self._job.space.name} {state}>"
+        return f"<qwen_spaces.Stream model={self._job.model} {state}>"

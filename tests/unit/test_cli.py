@@ -128,7 +128,7 @@ def test_chat_json_prints_one_object_and_no_stream(local, capsys) -> None:
     out, err = capsys.readouterr()
     assert out.count("\n") == 1 and err == ""
     result = json.loads(out)
-    assert set(result) == {"text", "model", "space_url", "timings"}
+    assert set(result) == {"text", "reasoning", "model", "space_url", "timings"}
     assert result["text"] == "Echo: hello"
     assert result["model"] == "qwen-qwen2-5-max"
     assert result["space_url"] == space.url

@@ -291,8 +291,13 @@ def test_models_lists_every_name() -> None:
     assert qwen_spaces.models() == [
         "qwen-qwen2-5-max", "qwen-2-5-max", "qwen-qwen2-5", "qwen-2.5",
         "qwen-qwen2-72b-instruct", "qwen-2-72b", "qwen-qvq-72b-preview", "qvq-72b",
+        "qwen3-235b-a22b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-14b", "qwen3-8b", "qwen3-4b",
+        "qwen3-1.7b", "qwen3-0.6b", "qwen3-vl", "qwen3-vl-demo",
+        "Qwen/Qwen2.5-Max-Demo", "Qwen/Qwen2.5", "Qwen/Qwen2-72B-Instruct", "Qwen/QVQ-72B-preview",
+        "Qwen/Qwen3-Demo", "Qwen/Qwen3-VL-Demo",
     ]
     assert qwen_spaces.get_space("qvq-72b").supports_vision
+    assert qwen_spaces.get_space("Qwen/Qwen3-Demo") is qwen_spaces.get_space("qwen3-8b")
 
 
 def test_timeout_coercion() -> None:
