@@ -2,12 +2,13 @@
 
 ::
 
-    qwen-spaces chat "Why is the sky blue?"        # stream one reply
+    qwen-spaces chat "Why is the sky blue?"        # stream one reply (reasoning dimmed on a terminal)
     echo "Summarise: ..." | qwen-spaces chat        # the prompt from stdin
     qwen-spaces chat                                # interactive chat (on a terminal)
-    qwen-spaces chat --json "Hi"                    # one JSON object: text, model, timings
-    qwen-spaces models                              # the models and their Spaces
-    qwen-spaces info qwen-2-5-max                   # what the Space itself reports
+    qwen-spaces chat --json "Hi"                    # one JSON object: text, reasoning, model, timings
+    qwen-spaces chat -m someone/my-space "Hi"       # any Gradio chat Space, by Hub id or URL
+    qwen-spaces models                              # the built-in models and their Spaces
+    qwen-spaces info qwen3-32b                      # what the client makes of a Space
     qwen-spaces demo "hello"                        # offline, against a local test double
 
 Exit status: 0 done, 1 the Space failed (a :class:`~qwen_spaces.QwenSpacesError`),
@@ -44,15 +45,16 @@ from .errors import (
     StreamInterruptedError,
 )
 from .http import Timeout
-from .protocol.config import AppConfig
-from .spaces import SPACES, Space, get_space
-from .stream import ChatResult, Status
+from .protocol.contract import ChatContract
+from .spaces import MODELS, SPACES, Space, get_model, is_space_id
+from .stream import ChatResult, Delta, Status
 
 __all__ = ["main", "build_parser"]
 
 PROG = "qwen-spaces"
-DEFAULT_MODEL = SPACES[0].name
+DEFAULT_MODEL = "qwen3-235b-a22b"
 VISION_MODEL = next(space.name for space in SPACES if space.supports_vision)
+DIM, RESET = "\x1b[2m", "\x1b[0m"
 
 EXIT_OK = 0
 EXIT_REMOTE = 1  # the Space (or the way to it) failed
@@ -104,9 +106,12 @@ class _Output:
     """Streamed text on stdout, flushed per delta, remembering whether the
     cursor is at the start of a line (so the command can end tidily)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, reasoning: bool = False) -> None:
         self.stream = stream
         self.at_line_start = True
+        self.reasoning = reasoning  # show reasoning (dimmed on a terminal)
+        self._dim = reasoning and _colour_ok(stream)
+        self._in_reasoning = False
 
     def write(self, text: str) -> None:
         if text:
@@ -114,7 +119,22 @@ class _Output:
             self.stream.flush()
             self.at_line_start = text.endswith("\n")
 
+    def delta(self, delta: Delta) -> None:
+        """One piece of a reply: reasoning (dimmed), then the answer apart."""
+        thinking = delta.kind == "reasoning"
+        if thinking != self._in_reasoning:
+            self._in_reasoning = thinking
+            if self._dim:
+                self.stream.write(DIM if thinking else RESET)
+            if not thinking:
+                self.end_line()
+                self.write("\n")  # a blank line between reasoning and answer
+        self.write(delta.text)
+
     def end_line(self) -> None:
+        if self._in_reasoning and self._dim:
+            self.stream.write(RESET)
+            self._in_reasoning = False
         if not self.at_line_start:
             self.write("\n")
 
@@ -228,17 +248,29 @@ def _seconds(allow_zero: bool) -> Callable[[str], float]:
 
 
 def _model_name(text: str) -> str:
-    try:
-        return get_space(text).name
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    """A built-in model name (made canonical), a Hub Space id or a URL."""
+    model = get_model(text)
+    if model is not None:
+        return text if "/" in text else model.name
+    if is_space_id(text) or text.startswith(("http://", "https://")):
+        return text
+    names = ", ".join(m.name for m in MODELS)
+    raise argparse.ArgumentTypeError(
+        f"unknown model {text!r}; accepted names: {names}; or a Hub Space id owner/name, or a URL"
+    )
 
 
-def _param(text: str) -> "tuple[str, str]":
+def _param(text: str) -> "tuple[str, Any]":
+    """``NAME=VALUE``; a VALUE that reads as a JSON number, true/false or
+    null is that value (``thinking_budget=4``), anything else is a string."""
     name, sep, value = text.partition("=")
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
-    return name, value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return name, value
+    return name, parsed if isinstance(parsed, (int, float, bool)) or parsed is None else value
 
 
 def _timeout(seconds: Optional[float]) -> Optional[Timeout]:
@@ -266,7 +298,8 @@ def stream_reply(
     out: Optional[_Output],
     system: Optional[str] = None,
     image: Optional[str] = None,
-    params: Optional[Mapping[str, str]] = None,
+    params: Optional[Mapping[str, Any]] = None,
+    api_name: Optional[str] = None,
 ) -> ChatResult:
     """Stream one reply to ``out`` (or just collect it when ``out`` is None).
 
@@ -277,12 +310,13 @@ def stream_reply(
     space_params: Dict[str, Any] = dict(params or {})
     try:
         with client.stream(
-            model, messages, system=system, image=image, on_status=status, **space_params
+            model, messages, system=system, image=image, on_status=status, reasoning=True,
+            api_name=api_name, **space_params
         ) as stream:
             for delta in stream:
-                if out is not None:
+                if out is not None and (out.reasoning or delta.kind == "text"):
                     status.stop()
-                    out.write(delta)
+                    out.delta(delta)
     except BrokenPipeError:
         raise
     except BaseException:
@@ -298,7 +332,7 @@ def stream_reply(
 
 
 def result_json(result: ChatResult) -> str:
-    """``--json`` output: text, model, space_url and timings (seconds)."""
+    """``--json`` output: text, reasoning, model, space_url and timings (seconds)."""
     facts = {**result._asdict(), "timings": result.timings._asdict()}
     return json.dumps(facts, ensure_ascii=False)
 
@@ -322,17 +356,30 @@ def _read_prompt(args: argparse.Namespace) -> Optional[str]:
 # -- commands -------------------------------------------------------------------
 
 
+def _show_reasoning(args: argparse.Namespace) -> bool:
+    """--reasoning / --no-reasoning; by default shown on a terminal, hidden in a pipe."""
+    return _isatty(sys.stdout) if args.reasoning is None else bool(args.reasoning)
+
+
+def _chat_params(args: argparse.Namespace) -> Dict[str, Any]:
+    params: Dict[str, Any] = dict(args.param or [])
+    if args.thinking is not None:
+        params["thinking"] = args.thinking
+    return params
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     model = args.model or (VISION_MODEL if args.image else DEFAULT_MODEL)
-    params = dict(args.param or [])
+    params = _chat_params(args)
     prompt = _read_prompt(args)
     with _client(args, model) as client:
         if prompt is None:
             return _interactive(client, model, args, params)
         messages = [{"role": "user", "content": prompt}]
-        out = None if args.json else _Output(sys.stdout)
+        out = None if args.json else _Output(sys.stdout, _show_reasoning(args))
         result = stream_reply(
-            client, model, messages, out=out, system=args.system, image=args.image, params=params
+            client, model, messages, out=out, system=args.system, image=args.image, params=params,
+            api_name=args.api_name,
         )
     if args.json:
         print(result_json(result), flush=True)
@@ -342,7 +389,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 INTERACTIVE_HELP = "Commands: /reset forgets the conversation, /exit (or Ctrl-D) quits, /help shows this."
 
 
-def _interactive(client: Client, model: str, args: argparse.Namespace, params: Dict[str, str]) -> int:
+def _interactive(client: Client, model: str, args: argparse.Namespace, params: Dict[str, Any]) -> int:
     """A chat on a terminal that keeps the conversation (flattened into the
     prompt by the client).  Ctrl-C during a reply cancels that reply only;
     Ctrl-C at the prompt quits (status 130)."""
@@ -372,10 +419,11 @@ def _interactive(client: Client, model: str, args: argparse.Namespace, params: D
                 err.write(("" if text == "/help" else f"unknown command {text}. ") + INTERACTIVE_HELP + "\n")
             continue
         messages.append({"role": "user", "content": line})
-        out = _Output(sys.stdout)
+        out = _Output(sys.stdout, _show_reasoning(args))
         try:
             result = stream_reply(
-                client, model, messages, out=out, system=args.system, image=args.image, params=params
+                client, model, messages, out=out, system=args.system, image=args.image, params=params,
+                api_name=args.api_name,
             )
         except KeyboardInterrupt:
             messages.pop()
@@ -396,8 +444,11 @@ def _capabilities(space: Space) -> str:
         caps.append("system prompt")
     if space.supports_vision:
         caps.append("image input")
+    if space.thinking is not None:
+        caps.append(f"reasoning (thinking {'on' if space.thinking else 'off'} by default)")
     caps.append("history" if space.supports_message_history else "history flattened")
-    caps += [f"{name}={'|'.join(p.choices) or p.default}" for name, p in space.params.items()]
+    caps += [f"{name}={'|'.join(map(str, p.choices)) if p.choices else p.default}"
+             for name, p in space.params.items() if name != "model"]
     return ", ".join(caps)
 
 
@@ -411,70 +462,98 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 def cmd_models(args: argparse.Namespace) -> int:
     if args.json:
         listing = [
-            {"model": s.name, "aliases": list(s.aliases), "space_url": s.url, "protocol": s.protocol,
-             "supports_stream": s.supports_stream, "supports_system_message": s.supports_system_message,
-             "supports_message_history": s.supports_message_history, "supports_vision": s.supports_vision,
-             "params": {k: {"default": p.default, "choices": list(p.choices)} for k, p in s.params.items()}}
-            for s in SPACES
+            {"model": m.name, "aliases": list(m.aliases), "space": m.space.space_id, "space_url": m.space.url,
+             "protocol": m.space.protocol, "settings": dict(m.settings),
+             "supports_stream": m.space.supports_stream,
+             "supports_system_message": m.space.supports_system_message,
+             "supports_message_history": m.space.supports_message_history,
+             "supports_vision": m.space.supports_vision, "thinking_default": m.space.thinking,
+             "params": {k: {"default": p.default, "choices": list(p.choices)} for k, p in m.space.params.items()}}
+            for m in MODELS
         ]
         print(json.dumps(listing, indent=2))
         return EXIT_OK
     rows = [("MODEL", "ALIASES", "SPACE", "CAPABILITIES")]
-    rows += [(s.name, ", ".join(s.aliases), s.url, _capabilities(s)) for s in SPACES]
+    rows += [(m.name, ", ".join(m.aliases), m.space.space_id, _capabilities(m.space)) for m in MODELS]
     print(_table(rows))
-    print(f"\nDefault: {DEFAULT_MODEL} (with --image: {VISION_MODEL}). "
-          "Space parameters go in as --param NAME=VALUE.")
+    print(f"\nDefault: {DEFAULT_MODEL} (with --image: {VISION_MODEL}). Any other Gradio chat Space: "
+          "-m owner/name or -m URL. Space parameters go in as --param NAME=VALUE (see `info`).")
     return EXIT_OK
 
 
-def _endpoints(config: AppConfig) -> List[Dict[str, Any]]:
-    named = []
-    for index, dep in enumerate(config.raw.get("dependencies") or []):
-        if isinstance(dep, dict) and isinstance(dep.get("api_name"), str) and dep["api_name"]:
-            named.append({"api_name": dep["api_name"], "fn_index": dep.get("id", index)})
-    return named
+def _describe(contract: ChatContract) -> Dict[str, Any]:
+    """What the engine makes of a Space, as plain data."""
+    step = contract.reply_step
+    inputs = []
+    for cid in step.inputs if len(contract.steps) == 1 else sorted(contract.slots):
+        slot = contract.slots[cid]
+        inputs.append({"component": cid, "role": slot.role, "type": slot.type, "name": slot.name,
+                       "label": slot.label, "value": slot.default,
+                       **({"choices": list(slot.choices)} if slot.choices else {}),
+                       **({"format": slot.format} if slot.format else {})})
+    return {
+        "chat_event": {"api_name": contract.api_name, "fn_index": contract.steps[0].fn_index,
+                       "chain": [{"fn_index": s.fn_index, "api_name": s.api_name, "queued": s.queued}
+                                 for s in contract.steps]},
+        "inputs": inputs,
+        "reply": {"component": contract.reply_component, "output": contract.reply_output,
+                  "format": contract.reply_format},
+        "keywords": sorted(set(contract.params()) | set(contract.form_fields())),
+        "events": dict(contract.events),
+    }
+
+
+def _info_rows(facts: Dict[str, Any]) -> List[Sequence[str]]:
+    chat = facts["chat_event"]
+    chain = " -> ".join(f"{s['fn_index']}" + (f" /{s['api_name']}" if s["api_name"] else "")
+                        + ("" if s["queued"] else " (not queued)") for s in chat["chain"])
+    rows: List[Sequence[str]] = [
+        ("Model", facts["model"]),
+        ("Space", facts["space_url"]),
+        ("Gradio", facts["gradio_version"] or "?"),
+        ("Protocol", f"{facts['protocol']}, API prefix {facts['api_prefix'] or '(none)'}"),
+        ("Chat event", f"/{chat['api_name']}" if chat["api_name"] else "(unnamed)"),
+        ("Runs", f"fn_index {chain}"),
+        ("Reply", f"component {facts['reply']['component']} (output {facts['reply']['output']}), "
+                  f"format {facts['reply']['format']}"),
+    ]
+    if facts.get("built_in_fn_index") is not None and facts["built_in_fn_index"] != chat["chain"][-1]["fn_index"]:
+        rows.append(("Note", f"built-in fn_index {facts['built_in_fn_index']}; the client adapts"))
+    rows.append(("Keywords", ", ".join(facts["keywords"]) or "(none)"))
+    for item in facts["inputs"]:
+        what = item["role"] + (f" {item['name']}=" if item["role"] == "param" else " ")
+        value = json.dumps(item["value"], ensure_ascii=False)
+        rows.append((f"  input {item['component']}", f"{what}{item['type']} {value[:70]}".rstrip()))
+    return rows
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    space = get_space(args.model)
-    with _client(args, space.name) as client:
-        root = client.space_url(space.name)
-        config = client.space_config(space.name)
-    chat = config.dependency(space.api_name)
+    model = args.model
+    with _client(args, model) as client:
+        root = client.space_url(model)
+        config = client.space_config(model)
+        built_in = get_model(model)
+        api_name = args.api_name or (built_in.space.api_name if built_in else None)
+        try:
+            from .protocol.discovery import find_chat
+
+            contract = find_chat(config, api_name)
+        except ProtocolError as exc:
+            _error(f"{_host(root)}: {exc.message}")
+            return EXIT_REMOTE
     facts: Dict[str, Any] = {
-        "model": space.name,
+        "model": model,
         "space_url": root,
         "gradio_version": config.version,
         "protocol": config.protocol,
         "api_prefix": config.api_prefix,
-        "chat_event": {"api_name": space.api_name, "found": chat is not None,
-                       "fn_index": chat["id"] if chat else None, "built_in_fn_index": space.fn_index},
-        "endpoints": _endpoints(config),
+        **_describe(contract),
+        "built_in_fn_index": built_in.space.fn_index if built_in else None,
     }
     if args.json:
-        print(json.dumps(facts, indent=2))
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
     else:
-        if chat is None:
-            where = "NOT FOUND: is this the right Space?"
-        elif space.fn_index is None or chat["id"] == space.fn_index:
-            where = f"fn_index {chat['id']}, as built in"
-        else:
-            where = f"fn_index {chat['id']} (built in: {space.fn_index}; the client adapts)"
-        rows = [
-            ("Model", f"{space.name} ({', '.join(space.aliases)})"),
-            ("Space", root),
-            ("Gradio", config.version or "?"),
-            ("Protocol", config.protocol),
-            ("API prefix", config.api_prefix or "(none)"),
-            ("Chat event", f"/{space.api_name}: {where}"),
-        ]
-        print(_table(rows))
-        print("Named endpoints:" if facts["endpoints"] else "Named endpoints: none")
-        if facts["endpoints"]:
-            print(_table([(f"  /{e['api_name']}", f"fn_index {e['fn_index']}") for e in facts["endpoints"]]))
-    if chat is None:
-        _error(f"{_host(root)} has no /{space.api_name} event; is --base-url the right Space?")
-        return EXIT_REMOTE
+        print(_table(_info_rows(facts)))
     return EXIT_OK
 
 
@@ -533,13 +612,19 @@ def build_parser() -> argparse.ArgumentParser:
                                       "start an interactive chat.")
     chat.add_argument("prompt", nargs="?", metavar="PROMPT", help="the prompt, or - for stdin")
     chat.add_argument("-m", "--model", type=_model_name,
-                      help=f"a model name or alias (default {DEFAULT_MODEL}; with --image {VISION_MODEL})")
+                      help=f"a model name or alias, a Hub Space id owner/name, or a Space URL "
+                           f"(default {DEFAULT_MODEL}; with --image {VISION_MODEL})")
     chat.add_argument("--system", metavar="TEXT", help="system prompt")
     chat.add_argument("--image", metavar="PATH", help="an image file, for vision models")
     chat.add_argument("-p", "--param", metavar="NAME=VALUE", type=_param, action="append",
-                      help="a Space parameter, e.g. model_size=7B (see `models`)")
+                      help="a Space parameter, e.g. model_size=7B or thinking_budget=4 (see `info`)")
+    chat.add_argument("--api-name", metavar="NAME", help="the Space's chat event, e.g. /chat (see `info`)")
+    chat.add_argument("--reasoning", action=argparse.BooleanOptionalAction, default=None,
+                      help="show the model's reasoning (dimmed); default: on a terminal yes, in a pipe no")
+    chat.add_argument("--thinking", action=argparse.BooleanOptionalAction, default=None,
+                      help="switch the model's thinking on or off (Spaces with a thinking toggle)")
     chat.add_argument("--json", action="store_true",
-                      help="print one JSON object at the end (text, model, space_url, timings)")
+                      help="print one JSON object at the end (text, reasoning, model, space_url, timings)")
     _add_connection_options(chat)
     chat.set_defaults(func=cmd_chat)
 
@@ -547,8 +632,12 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--json", action="store_true", help="as JSON")
     models.set_defaults(func=cmd_models)
 
-    info = sub.add_parser("info", parents=[debug], help="what a model's Space reports about itself")
-    info.add_argument("model", metavar="MODEL", type=_model_name, help="a model name or alias")
+    info = sub.add_parser("info", parents=[debug], help="what the client makes of a Space",
+                          description="Read the Space's /config and show its chat event, the "
+                                      "inputs and their values, the reply's format.")
+    info.add_argument("model", metavar="MODEL", type=_model_name,
+                      help="a model name or alias, a Hub Space id owner/name, or a Space URL")
+    info.add_argument("--api-name", metavar="NAME", help="the chat event to describe, e.g. /chat")
     info.add_argument("--json", action="store_true", help="as JSON")
     _add_connection_options(info)
     info.set_defaults(func=cmd_info)

@@ -29,7 +29,7 @@ from qwen_spaces.errors import (
     SpaceUnavailableError,
     StreamInterruptedError,
 )
-from qwen_spaces.spaces import SPACES
+from qwen_spaces.spaces import MODELS
 from qwen_spaces.testing import LocalSpace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +66,8 @@ def local() -> Iterator[Callable[..., LocalSpace]]:
 
 
 def chat(space: LocalSpace, *args: str) -> int:
-    return main(["chat", "--base-url", space.url, *args])
+    """``qwen-spaces chat`` against ``space`` (its model unless ``args`` pick one)."""
+    return main(["chat", "-m", space.model, "--base-url", space.url, *args])
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> bool:
@@ -421,19 +422,22 @@ def test_models_table(capsys) -> None:
     out = capsys.readouterr().out
     header = out.splitlines()[0].split()
     assert header == ["MODEL", "ALIASES", "SPACE", "CAPABILITIES"]
-    for space in SPACES:
-        row = next(line for line in out.splitlines() if line.startswith(space.name + " "))
-        assert space.url in row
-        for alias in space.aliases:
+    for model in MODELS:
+        row = next(line for line in out.splitlines() if line.startswith(model.name + " "))
+        assert model.space.space_id in row
+        for alias in model.aliases:
             assert alias in row
     assert "image input" in out and "model_size=72B|32B" in out
+    assert "reasoning (thinking on by default)" in out and "thinking_budget=38" in out
 
 
 def test_models_json(capsys) -> None:
     assert main(["models", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
-    assert [m["model"] for m in listing] == [s.name for s in SPACES]
+    assert [m["model"] for m in listing] == [m.name for m in MODELS]
     assert listing[1]["params"]["model_size"]["default"] == "72B"
+    qwen3 = next(m for m in listing if m["model"] == "qwen3-32b")
+    assert qwen3["space"] == "Qwen/Qwen3-Demo" and qwen3["settings"] == {"model": "qwen3-32b"}
 
 
 def test_info_reads_the_space_config(local, capsys) -> None:
@@ -441,26 +445,27 @@ def test_info_reads_the_space_config(local, capsys) -> None:
     assert main(["info", "qwen-2.5", "--base-url", space.url]) == 0
     out = capsys.readouterr().out
     assert "4.44.1" in out and space.url in out
-    assert "/model_chat: fn_index 3, as built in" in out
+    assert "/model_chat" in out and "fn_index 3" in out and "built-in fn_index" not in out
     assert main(["info", "qwen-2.5", "--base-url", space.url, "--json"]) == 0
     facts = json.loads(capsys.readouterr().out)
     assert facts["gradio_version"] == "4.44.1" and facts["api_prefix"] == ""
-    assert facts["chat_event"] == {"api_name": "model_chat", "found": True, "fn_index": 3,
-                                   "built_in_fn_index": 3}
-    assert {"api_name": "model_chat", "fn_index": 3} in facts["endpoints"]
+    assert facts["chat_event"]["api_name"] == "model_chat" and facts["chat_event"]["fn_index"] == 3
+    assert facts["built_in_fn_index"] == 3 and facts["reply"]["format"] == "tuples"
+    roles = {item["role"] for item in facts["inputs"]}
+    assert {"message", "history", "param"} <= roles and "model_size" in facts["keywords"]
 
 
 def test_info_on_a_redeployed_space(local, capsys) -> None:
     space = local(fn_index=2)
     assert main(["info", "qwen-2-5-max", "--base-url", space.url]) == 0
     out = capsys.readouterr().out
-    assert "/gradio_api" in out and "fn_index 2 (built in: 0; the client adapts)" in out
+    assert "/gradio_api" in out and "built-in fn_index 0; the client adapts" in out
 
 
 def test_info_on_the_wrong_space_exits_1(local, capsys) -> None:
     space = local(api_name="something_else")
     assert main(["info", "qwen-2-5-max", "--base-url", space.url]) == 1
-    assert "no /model_chat event" in capsys.readouterr().err
+    assert "has no event /model_chat" in capsys.readouterr().err
 
 
 def test_info_unreachable_exits_1(capsys) -> None:
@@ -491,13 +496,13 @@ def run_module(*args: str, stdin: str = "", timeout: float = 60) -> subprocess.C
 
 def test_module_chat_with_piped_stdin(local) -> None:
     space = local()
-    done = run_module("chat", "--base-url", space.url, stdin="piped prompt\n")
+    done = run_module("chat", "-m", space.model, "--base-url", space.url, stdin="piped prompt\n")
     assert (done.returncode, done.stdout, done.stderr) == (0, "Echo: piped prompt\n", "")
 
 
 def test_module_exit_codes(local) -> None:
     space = local(error="boom")
-    assert run_module("chat", "--base-url", space.url, "hi").returncode == 1
+    assert run_module("chat", "-m", space.model, "--base-url", space.url, "hi").returncode == 1
     assert run_module("chat", "-m", "nope", "hi").returncode == 2
     done = run_module("models")
     assert done.returncode == 0 and "qwen-qvq-72b-preview" in done.stdout
@@ -514,7 +519,7 @@ def test_module_sigint_cancels_and_exits_130(local) -> None:
     env = {k: v for k, v in os.environ.items() if k != "HF_TOKEN"}
     env["NO_PROXY"] = "127.0.0.1,localhost"
     with subprocess.Popen(
-        [sys.executable, "-m", "qwen_spaces", "chat", "--base-url", space.url, "hi"],
+        [sys.executable, "-m", "qwen_spaces", "chat", "-m", space.model, "--base-url", space.url, "hi"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=ROOT,
     ) as proc:
         assert proc.stdout is not None
