@@ -34,6 +34,14 @@ Chat Spaces get a ``gr.Blocks`` chat layout (input textbox, chatbot, system
 textbox, a ``gr.State``, model-size radio...); the QVQ Space an
 ``gr.Interface`` layout (image + textbox -> textbox).
 
+``LocalSpace("qwen3-demo")`` serves a fake of Qwen/Qwen3-Demo instead (Gradio
+5.27.0 with modelscope_studio's ``pro.Chatbot``; byte-compatible with the
+transcripts in the shared captures): ``add_message`` streams the thinking and
+the answer of a deterministic fake model, ``toggle_thinking`` switches thinking
+off for the session, the conversation continues per session hash, and
+``space.model_requests`` lists what reached the fake model
+(:class:`ModelRequest`: model, messages, thinking flag and budget).
+
 Whitespace: like real Gradio, chatbot messages go through
 ``inspect.cleandoc`` on Gradio 4 and 6 style (not on 5 style tuples), so a
 reply's leading spaces on its first line and trailing newline are not sent
@@ -61,12 +69,14 @@ from .faults import QUOTA_MESSAGE, ROUTES, ScriptedResponse
 from .jobs import ReplyFn, echo_reply
 from .localspace import LocalSpace
 from .records import EventRecord, RecordedRequest
+from .upstream import ModelRequest
 
 __all__ = [
     "QUOTA_MESSAGE",
     "ROUTES",
     "EventRecord",
     "LocalSpace",
+    "ModelRequest",
     "RecordedRequest",
     "ReplyFn",
     "ScriptedResponse",

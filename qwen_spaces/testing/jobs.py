@@ -9,7 +9,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -54,7 +54,13 @@ class Plan:
     fail: bool = False
     fail_message: str | None = None
     fail_after: int = 0
-    eta: float = 0.05
+    #: None: the event's function has never run (Gradio knows no duration yet: ``null`` etas).
+    eta: float | None = 0.05
+    #: ``changed_state_ids`` per yield (default: none), and of the final message.
+    changed: Sequence[Sequence[int]] = ()
+    final_changed: Sequence[int] = ()
+    #: Called with i after yield i was sent (e.g. to keep a session's state as the app would).
+    on_step: Callable[[int], None] | None = None
 
     @classmethod
     def crash(cls) -> Plan:
@@ -120,10 +126,13 @@ class Runner:
                 return self._fail(job, plan)
             if job.halt.wait(self.settings.token_delay) or job.halt.is_set():
                 return self._halted(job)
-            self._yield(job, outputs)
+            self._yield(job, outputs, plan.changed[i] if i < len(plan.changed) else ())
+            if plan.on_step is not None:
+                plan.on_step(i)
         if plan.fail:
             return self._fail(job, plan)
-        job.emit(self.wire.done(job.event_id, plan.final, self._lap(job), plan.eta))
+        avg = 0.05 if plan.eta is None else plan.eta
+        job.emit(self.wire.done(job.event_id, plan.final, self._lap(job), avg, plan.final_changed))
         return "completed"
 
     @staticmethod
@@ -133,23 +142,24 @@ class Runner:
         lap, job.last = now - job.last, now
         return lap
 
-    def _queue_wait(self, job: Job, eta: float) -> bool:
+    def _queue_wait(self, job: Job, eta: float | None) -> bool:
         deadline = time.monotonic() + self.settings.queue_wait
         while True:
             left = max(0.0, deadline - time.monotonic())
-            job.emit(self.wire.estimation(job.event_id, math.ceil(left), left + eta))
+            rank_eta = None if eta is None else left + eta
+            job.emit(self.wire.estimation(job.event_id, math.ceil(left), rank_eta))
             if left <= 0:
                 return not job.halt.is_set()
             if job.halt.wait(min(1.0, left)):
                 return False
 
-    def _yield(self, job: Job, outputs: list[Any]) -> None:
+    def _yield(self, job: Job, outputs: list[Any], changed: Sequence[int]) -> None:
         data: list[Any] = outputs
         if job.via == "queue" and job.prev is not None:
             shift = self.wire.major >= 6
             data = [diff(a, b, shift) for a, b in zip(job.prev, outputs)]
         job.prev = outputs
-        job.emit(self.wire.generating(job.event_id, data, self._lap(job), 0.05))
+        job.emit(self.wire.generating(job.event_id, data, self._lap(job), 0.05, changed))
         job.yields += 1
 
     def _fail(self, job: Job, plan: Plan) -> str:

@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, Protocol
 
 from .wire import VERSIONS
 
@@ -47,6 +47,8 @@ class SpaceLayout(NamedTuple):
     aliases: tuple[str, ...] = ()
     default_system: Optional[str] = None
     params: Mapping[str, Param] = MappingProxyType({})
+    #: which imitation serves it: "classic" (built from the fields above) or "qwen3-demo"
+    app: str = "classic"
 
 
 LAYOUTS: tuple[SpaceLayout, ...] = (
@@ -73,6 +75,12 @@ LAYOUTS: tuple[SpaceLayout, ...] = (
         name="qwen-qvq-72b-preview", aliases=("qvq-72b",),
         url="https://qwen-qvq-72b-preview.hf.space", api_prefix="/gradio_api", protocol="call",
         api_name="generate", inputs=("image", "prompt"), reply_output=0),
+    SpaceLayout(
+        name="qwen3-demo", aliases=("Qwen/Qwen3-Demo", "qwen-qwen3-demo"),
+        url="https://qwen-qwen3-demo.hf.space", api_prefix="/gradio_api", protocol="queue",
+        fn_index=13, trigger_id=33, api_name="add_message",
+        inputs=("prompt", "settings", "thinking", "conversation"), reply_output=5,
+        default_system="You are a helpful and harmless assistant.", app="qwen3-demo"),
 )
 
 _BY_NAME = {alias: lay for lay in LAYOUTS for alias in (lay.name, *lay.aliases)}
@@ -88,6 +96,21 @@ def get_layout(name: str) -> SpaceLayout:
         ) from None
 
 # ---------------------------------------------------------------------- layout
+
+
+class Served(Protocol):
+    """What the server asks of a layout (the classic :class:`Layout`, or Qwen3-Demo's)."""
+
+    fn_index: int
+    trigger_id: int
+
+    def config(self, root: str) -> dict[str, Any]: ...
+
+    def info(self) -> dict[str, Any]: ...
+
+    def dep(self, fn_index: Any) -> Dependency | None: ...
+
+    def dep_by_api(self, api_name: str) -> Dependency | None: ...
 
 
 @dataclass

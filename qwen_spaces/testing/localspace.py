@@ -14,9 +14,32 @@ from .layouts import SpaceLayout, get_layout
 from .records import EventRecord, RecordedRequest
 from .server import App
 from .transport import TICK, Server
+from .upstream import ModelRequest
 from .wire import VERSIONS
 
 log = logging.getLogger("qwen_spaces.testing")
+
+
+_DEFAULT = "qwen-2-5-max"
+_QWEN3_VERSION = "5.27.0"  # the Gradio version Qwen/Qwen3-Demo runs
+
+
+def _layout(model: str, space: str | None) -> SpaceLayout:
+    if space is None:
+        return get_layout(model)
+    if model != _DEFAULT:
+        raise ValueError(f"give the Space as model= or space=, not both ({model!r}, {space!r})")
+    return get_layout(space)
+
+
+def _check_qwen3(base: SpaceLayout, gradio: str | int | None, *overrides: object) -> None:
+    """Qwen3-Demo is one fixed app: Gradio 5 style, its own ids."""
+    if base.app != "qwen3-demo":
+        return
+    if gradio is not None and str(gradio) != "5":
+        raise ValueError(f"{base.name} is served Gradio 5 style only, not gradio={gradio!r}")
+    if any(o is not None for o in overrides):
+        raise ValueError(f"{base.name} keeps its own fn_index, trigger_id and api_name")
 
 
 def _major(gradio: str | int | None, spec: SpaceLayout) -> int:
@@ -31,9 +54,17 @@ class LocalSpace:
     """A local Gradio-protocol server that mimics one Qwen Space (test double, not a model).
 
     Args:
-        model: the name of an imitated Space (see :data:`~qwen_spaces.testing.layouts.LAYOUTS`); LocalSpace
-            copies that Space's layout (fn_index, trigger id, api_name, inputs,
-            reply output).
+        model: the name of an imitated Space (see
+            :data:`~qwen_spaces.testing.layouts.LAYOUTS`); LocalSpace copies that
+            Space's layout (fn_index, trigger id, api_name, inputs, reply output).
+            ``"qwen3-demo"`` (or ``"Qwen/Qwen3-Demo"``) serves a fake of the
+            Qwen3-Demo Space: its captured /config, ``add_message`` streaming
+            thinking and answer from a deterministic fake model, ``toggle_thinking``
+            and the conversation kept per session hash (see
+            :mod:`qwen_spaces.testing.qwen3`); ``reply``, ``tokens``, ``cleandoc``
+            and ``system_state`` do not apply to it, ``token_delay`` and the fault
+            hooks do.
+        space: the same as ``model`` (give one of them).
         reply: the reply text, or ``reply(prompt, system, params) -> str``
             called once per event (``system`` is the system prompt that reached
             the Space or None; ``params`` holds the other inputs, e.g.
@@ -70,13 +101,15 @@ class LocalSpace:
     Attributes: ``url``, ``model``, ``gradio`` ("4"/"5"/"6"), ``version``,
     ``api_prefix``, ``spec`` (the :class:`~qwen_spaces.testing.layouts.SpaceLayout` served,
     with the local URL), ``requests``, ``joins``, ``calls``, ``cancels``,
-    ``uploads``, ``events``.  All are safe to read from any thread.
+    ``uploads``, ``events``, ``model_requests`` (Qwen3-Demo: what reached the
+    fake model).  All are safe to read from any thread.
     """
 
     def __init__(
         self,
-        model: str = "qwen-2-5-max",
+        model: str = _DEFAULT,
         *,
+        space: str | None = None,
         reply: str | ReplyFn = echo_reply,
         tokens: Sequence[str] | None = None,
         token_delay: float = 0.0,
@@ -98,7 +131,8 @@ class LocalSpace:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        base = get_layout(model)
+        base = _layout(model, space)
+        _check_qwen3(base, gradio, fn_index, trigger_id, api_name)
         major = _major(gradio, base)
         if quota_error_after is not None:
             if error is not None:
@@ -106,7 +140,9 @@ class LocalSpace:
             error, error_after = QUOTA_MESSAGE, quota_error_after
         if min(token_delay, queue_wait, error_after) < 0 or heartbeat <= 0:
             raise ValueError("delays and counts must not be negative (heartbeat > 0)")
-        self.model, self.gradio, self.version = model, str(major), VERSIONS[str(major)]
+        self.model, self.gradio, self.version = space or model, str(major), VERSIONS[str(major)]
+        if base.app == "qwen3-demo":
+            self.version = _QWEN3_VERSION
         self.api_prefix = "" if major == 4 else "/gradio_api"
         self.host, self._port = host, port
         spec = base._replace(
@@ -217,6 +253,15 @@ class LocalSpace:
         """Snapshots of every event, in join order."""
         with self._app.lock:
             return [job.record() for job in self._app.jobs.values()]
+
+    @property
+    def model_requests(self) -> list[ModelRequest]:
+        """What reached the fake model service, oldest first (Qwen3-Demo only; else empty)."""
+        qwen3 = self._app.qwen3
+        if qwen3 is None:
+            return []
+        with qwen3.lock:
+            return list(qwen3.model_requests)
 
     def _count(self, name: str) -> int:
         with self._app.lock:

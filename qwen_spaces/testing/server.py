@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .faults import Script, ScriptedResponse
 from .jobs import TOKEN, Job, Plan, Runner, Session, Settings
-from .layouts import Dependency, Layout, SpaceLayout
+from .layouts import Dependency, Layout, Served, SpaceLayout
+from .qwen3 import Qwen3Demo, Qwen3Layout
 from .records import RecordedRequest, redact
 from .transport import Handler, Pump, Request, StreamGone, multipart_files, unprocessable
 from .wire import Wire, call_sse, queue_sse
@@ -32,7 +33,9 @@ class App:
                  script: Mapping[str, Sequence[ScriptedResponse]]) -> None:
         self.spec, self.settings, self.wire = spec, settings, Wire(major)
         self.prefix = "" if major == 4 else "/gradio_api"
-        self.layout = Layout(spec, major, settings.system_state)
+        self.classic = Layout(spec, major, settings.system_state) if spec.app == "classic" else None
+        self.qwen3 = Qwen3Demo(settings, lambda: self.url) if spec.app == "qwen3-demo" else None
+        self.layout: Served = self.classic or Qwen3Layout()
         self.runner = Runner(settings, self.wire)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -199,6 +202,8 @@ class App:
 
     # plans -----------------------------------------------------------------
     def plan(self, job: Job) -> Plan:
+        if self.qwen3 is not None:
+            return self.qwen3.plan(job)
         kind = job.dep.kind
         if kind == "main":
             return self._main_plan(job)
@@ -212,6 +217,8 @@ class App:
         return Plan([], [])
 
     def _main_plan(self, job: Job) -> Plan:
+        layout = self.classic
+        assert layout is not None  # noqa: S101 (only classic layouts have a "main" event)
         slots = dict(zip(self.spec.inputs, job.data))
         prompt = slots.get("prompt", "")
         if len(job.data) != len(self.spec.inputs) or not isinstance(prompt, str):
@@ -219,7 +226,7 @@ class App:
         if not self._file_ok(slots.get("image")):
             return Plan.crash()
         system = slots.get("system")
-        if self.settings.system_state and self.layout.chat:
+        if self.settings.system_state and layout.chat:
             with self.lock:
                 system = self.states.get(job.session.session_hash, self.spec.default_system)
         system = system if isinstance(system, str) else None
@@ -229,7 +236,7 @@ class App:
         history = list(history) if isinstance(history, list) else []
         texts = list(itertools.accumulate(tokens))
         s = self.settings
-        yields = [self.layout.main_outputs(prompt, history, system, t, s.cleandoc) for t in texts]
+        yields = [layout.main_outputs(prompt, history, system, t, s.cleandoc) for t in texts]
         return Plan(yields, yields[-1], s.fail, s.fail_message, s.fail_after,
                      max(0.05, s.token_delay * len(yields)))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 #: The Gradio version imitated per major version.
@@ -29,23 +29,26 @@ class Wire:
     def __init__(self, major: int) -> None:
         self.major = major
 
-    def estimation(self, eid: str, rank: int, eta: float) -> dict[str, Any]:
+    def estimation(self, eid: str, rank: int, eta: float | None) -> dict[str, Any]:
         return {"msg": "estimation", "event_id": eid, "rank": rank,
                 "queue_size": rank + 1, "rank_eta": eta}
 
-    def starts(self, eid: str, eta: float) -> dict[str, Any]:
+    def starts(self, eid: str, eta: float | None) -> dict[str, Any]:
         return {"msg": "process_starts", "event_id": eid, "eta": eta}
 
-    def _output(self, data: Any, generating: bool, duration: float, avg: float) -> dict[str, Any]:
+    def _output(self, data: Any, generating: bool, duration: float, avg: float,
+                changed: Sequence[int] = ()) -> dict[str, Any]:
+        """``changed``: Gradio's ``changed_state_ids`` (gr.State ids whose value the step changed)."""
         out = {"data": data, "is_generating": generating, "duration": duration,
-               "average_duration": avg, "render_config": None, "changed_state_ids": []}
+               "average_duration": avg, "render_config": None, "changed_state_ids": list(changed)}
         if self.major >= 6:
             out["used_cache"] = None
         return out
 
-    def generating(self, eid: str, data: Any, duration: float, avg: float) -> dict[str, Any]:
+    def generating(self, eid: str, data: Any, duration: float, avg: float,
+                   changed: Sequence[int] = ()) -> dict[str, Any]:
         msg = {"msg": "process_generating", "event_id": eid,
-               "output": self._output(data, True, duration, avg), "success": True}
+               "output": self._output(data, True, duration, avg, changed), "success": True}
         if self.major >= 5:
             msg["time_limit"] = None
         return msg
@@ -60,8 +63,9 @@ class Wire:
             msg.update(used_cache=None, cache_duration=cache_duration, avg_time=avg)
         return msg
 
-    def done(self, eid: str, data: Any, duration: float, avg: float) -> dict[str, Any]:
-        output = self._output(data, False, duration, avg)
+    def done(self, eid: str, data: Any, duration: float, avg: float,
+             changed: Sequence[int] = ()) -> dict[str, Any]:
+        output = self._output(data, False, duration, avg, changed)
         return self._completed(eid, output, True, None, duration, avg)
 
     def failed(self, eid: str, message: str | None, first: bool) -> dict[str, Any]:
