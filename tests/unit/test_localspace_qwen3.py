@@ -227,3 +227,26 @@ def test_arguments_are_checked() -> None:
     with pytest.raises(ValueError, match="not both"):
         LocalSpace("qwen-2.5", space="qwen3-demo")
     assert LocalSpace(space="qwen3-demo").model == "qwen3-demo"
+
+
+def test_call_api_sends_full_snapshots_like_the_capture() -> None:
+    """/call/add_message (not what clients should use, but it works on the Space)."""
+    with LocalSpace("qwen3-demo") as space:
+        posted = requests.post(f"{space.url}/gradio_api/call/add_message", timeout=5,
+                               json={"data": ["Hello over /call", form("qwen3-32b", 1), None, None]})
+        url = f"{space.url}/gradio_api/call/add_message/{posted.json()['event_id']}"
+        body = requests.get(url, timeout=10).content
+        assert space.calls == 1 and space.model_requests[0].thinking_budget == 1024
+    ours, theirs = normalize(body), normalize(capture("call_add_message.sse"))
+    for i, (mine, real) in enumerate(zip(ours, theirs)):
+        assert mine == real, f"message {i} differs"
+    assert len(ours) == len(theirs)
+
+
+def test_fault_hooks_apply() -> None:
+    with LocalSpace("qwen3-demo", error="boom", error_after=2, token_delay=0.001) as space:
+        messages = _messages(run(space, ["Hi", form(), None, None], "s1"))
+    kinds = [m["msg"] for m in messages]
+    assert kinds == ["estimation", "process_starts", "process_generating", "process_generating",
+                     "process_completed", "close_stream"]
+    assert messages[4]["success"] is False and messages[4]["output"]["error"] == "boom"
