@@ -24,7 +24,17 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..errors import ProtocolError
 from .config import AppConfig
 from .contract import (
-    FIXED, FORM, HISTORY, IMAGE, MESSAGE, PARAM, STATE, SYSTEM, ChatContract, Slot, Step,
+    FIXED,
+    FORM,
+    HISTORY,
+    IMAGE,
+    MESSAGE,
+    PARAM,
+    STATE,
+    SYSTEM,
+    ChatContract,
+    Slot,
+    Step,
 )
 
 __all__ = ["find_chat", "keyword_of"]
@@ -151,7 +161,8 @@ def _chain_to_reply(app: _App, root: int) -> Optional[List[int]]:
         path = paths.pop(0)
         if _reply_in(app, path[-1]) is not None:
             found.append(path)
-            continue
+            if app.step(path[-1]).generator:
+                continue
         paths.extend(path + [child] for child in app.children.get(path[-1], []) if len(path) < 8)
     generating = [p for p in found if app.step(p[-1]).generator]
     return (generating or found or [None])[0]  # type: ignore[list-item]
@@ -203,13 +214,14 @@ def _by_api_name(app: _App, api_name: str) -> _Candidate:
     wanted = api_name.lstrip("/")
     for fn, dep in app.deps.items():
         if dep.get("api_name") == wanted:
-            path = [fn]
-            while isinstance(app.deps[path[0]].get("trigger_after"), int) and len(path) < 8:
-                path.insert(0, app.deps[path[0]]["trigger_after"])
-            if all(p in app.deps for p in path):
-                found = _candidate(app, path[0], named=True)
-                if found is not None:
-                    return found
+            # the chain starts at the first event that reads the message: the
+            # named one, or the event it follows (a chat's "add the user turn")
+            start: Any = fn
+            while app.message_input(app.deps[start]) is None and app.deps[start].get("trigger_after") in app.deps:
+                start = app.deps[start]["trigger_after"]
+            found = _candidate(app, start, named=True)
+            if found is not None:
+                return found
             raise ProtocolError(
                 f"the event /{wanted} takes no chat message or gives no reply ({_summary(app, fn)})"
             )
@@ -220,9 +232,10 @@ def _by_api_name(app: _App, api_name: str) -> _Candidate:
 def _best(app: _App) -> _Candidate:
     groups: Dict[Any, _Candidate] = {}
     for fn, dep in app.deps.items():
-        if isinstance(dep.get("trigger_after"), int) or (dep.get("types") or {}).get("cancel"):
+        if (dep.get("types") or {}).get("cancel"):
             continue
-        found = _candidate(app, fn, named=False)
+        # a public streaming event that answers in text counts too (a gr.Interface chat)
+        found = _candidate(app, fn, named=_is_public(dep) and app.step(fn).generator)
         if found is None:
             continue
         held = groups.get(found.key)
