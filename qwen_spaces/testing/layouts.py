@@ -51,6 +51,10 @@ class SpaceLayout(NamedTuple):
     app: str = "classic"
 
 
+#: The models of Qwen/Qwen3-Demo's form: names of its layout too.
+QWEN3_MODELS = ("qwen3-235b-a22b", "qwen3-32b", "qwen3-30b-a3b", "qwen3-14b", "qwen3-8b", "qwen3-4b",
+                "qwen3-1.7b", "qwen3-0.6b")
+
 LAYOUTS: tuple[SpaceLayout, ...] = (
     SpaceLayout(
         name="qwen-qwen2-5-max", aliases=("qwen-2-5-max",),
@@ -76,7 +80,7 @@ LAYOUTS: tuple[SpaceLayout, ...] = (
         url="https://qwen-qvq-72b-preview.hf.space", api_prefix="/gradio_api", protocol="call",
         api_name="generate", inputs=("image", "prompt"), reply_output=0),
     SpaceLayout(
-        name="qwen3-demo", aliases=("Qwen/Qwen3-Demo", "qwen-qwen3-demo"),
+        name="qwen3-demo", aliases=("Qwen/Qwen3-Demo", "qwen-qwen3-demo", *QWEN3_MODELS),
         url="https://qwen-qwen3-demo.hf.space", api_prefix="/gradio_api", protocol="queue",
         fn_index=13, trigger_id=33, api_name="add_message",
         inputs=("prompt", "settings", "thinking", "conversation"), reply_output=5,

@@ -61,9 +61,12 @@ class LocalSpace:
             Qwen3-Demo Space: its captured /config, ``add_message`` streaming
             thinking and answer from a deterministic fake model, ``toggle_thinking``
             and the conversation kept per session hash (see
-            :mod:`qwen_spaces.testing.qwen3`); ``reply``, ``tokens``, ``cleandoc``
-            and ``system_state`` do not apply to it, ``token_delay`` and the fault
-            hooks do.
+            :mod:`qwen_spaces.testing.qwen3`); the Space's models
+            (``"qwen3-235b-a22b"``...) name it too.  There ``reply``/``tokens``
+            replace the fake model's answer (not its reasoning; ``reply`` gets the
+            user message, the form's sys_prompt and ``params`` ``model``,
+            ``thinking_budget``, ``enable_thinking``); ``cleandoc`` and
+            ``system_state`` do not apply; ``token_delay`` and the fault hooks do.
         space: the same as ``model`` (give one of them).
         reply: the reply text, or ``reply(prompt, system, params) -> str``
             called once per event (``system`` is the system prompt that reached

@@ -16,9 +16,10 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-from .jobs import Job, Plan, Settings
+from .jobs import TOKEN, Job, Plan, Settings, echo_reply
 from .layouts import Dependency
 from .qwen3_data import CONFIG_JSON
 from .upstream import ModelRequest, Reply, reply_to
@@ -280,10 +281,26 @@ class Qwen3Demo:
                                data[1].get("sys_prompt"))
         with self.lock:
             self.model_requests.append(request)
-        reply = reply_to(request)
+        reply = reply_to(request, self._answer(data[0], request))
         turn.stream(reply, MODEL_LABELS.get(str(request.model)))
         turn.finish()
         return self._plan(job, turn, reply, eta)
+
+    def _answer(self, text: str, request: ModelRequest) -> list[str] | None:
+        """The answer's chunks when LocalSpace was given ``reply=`` or ``tokens=`` (else None)."""
+        s = self.settings
+        if s.tokens is not None:
+            return list(s.tokens)
+        if s.reply is echo_reply:
+            return None
+        params = {"model": request.model, "thinking_budget": request.thinking_budget,
+                  "enable_thinking": request.enable_thinking}
+        answer = s.reply if isinstance(s.reply, str) else s.reply(
+            text, request.sys_prompt if isinstance(request.sys_prompt, str) else None,
+            MappingProxyType(params))
+        if not isinstance(answer, str):
+            raise TypeError(f"reply must return str, not {type(answer).__name__}")
+        return TOKEN.findall(answer)
 
     def _plan(self, job: Job, turn: _Turn, reply: Reply, eta: float | None) -> Plan:
         def commit(i: int) -> None:

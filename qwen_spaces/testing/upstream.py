@@ -13,6 +13,7 @@ The real Space forwards every message to Alibaba Cloud's DashScope; the captures
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
@@ -55,8 +56,8 @@ class Reply(NamedTuple):
     error: Optional[str]
 
 
-def reply_to(request: ModelRequest) -> Reply:
-    """What the fake model service streams for ``request``."""
+def reply_to(request: ModelRequest, answer_chunks: Sequence[str] | None = None) -> Reply:
+    """What the fake model service streams for ``request`` (``answer_chunks``: another answer)."""
     users = [m["content"] for m in request.messages if m.get("role") == "user"]
     last = users[-1] if users else ""
     n = len(users)
@@ -66,6 +67,8 @@ def reply_to(request: ModelRequest) -> Reply:
     answer = _WORD.findall(
         f"Hello from {request.model}! I received {n} user message{'' if n == 1 else 's'}. "
         f"You said: {last}")
+    if answer_chunks is not None:
+        answer = list(answer_chunks)
     if not request.enable_thinking:
         reasoning = []
     error = None

@@ -250,3 +250,21 @@ def test_fault_hooks_apply() -> None:
     assert kinds == ["estimation", "process_starts", "process_generating", "process_generating",
                      "process_completed", "close_stream"]
     assert messages[4]["success"] is False and messages[4]["output"]["error"] == "boom"
+
+
+def test_reply_replaces_the_answer_and_model_names_pick_the_layout() -> None:
+    seen: List[Any] = []
+
+    def reply(prompt: str, system: Optional[str], params: Any) -> str:
+        seen.append((prompt, system, dict(params)))
+        return f"Echo: {prompt}"
+
+    with LocalSpace("qwen3-8b", reply=reply) as space:
+        body = run(space, ["Hi there", form("qwen3-8b", 2), None, None], "s1")
+        assert space.version == "5.27.0" and space.spec.api_name == "add_message"
+    final = next(m for m in _messages(body) if m["msg"] == "process_completed")
+    thinking, answer = final["output"]["data"][5]["value"][-1]["content"]
+    assert answer["content"] == "Echo: Hi there"
+    assert thinking["content"].startswith("This is user message 1 of the conversation; thinking budget 2048")
+    assert seen == [("Hi there", SYS_PROMPT,
+                     {"model": "qwen3-8b", "thinking_budget": 2048, "enable_thinking": True})]
