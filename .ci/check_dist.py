@@ -12,7 +12,7 @@ from pathlib import Path
 CACHES = ("__pycache__", ".pyc", ".pyo", ".pytest_cache", ".mypy_cache", ".ruff_cache",
           ".hypothesis", ".venv", ".ci-")
 WHEEL_NEEDS = ("qwen_spaces/__init__.py", "qwen_spaces/py.typed", "qwen_spaces/cli.py",
-               "qwen_spaces/__main__.py", "qwen_spaces/testing.py", "qwen_spaces/client.py",
+               "qwen_spaces/__main__.py", "qwen_spaces/testing/localspace.py", "qwen_spaces/client.py",
                "qwen_spaces/protocol/queue.py")
 SDIST_NEEDS = ("README.rst", "setup.cfg", "setup.py", "qwen_spaces/py.typed", "qwen_spaces/cli.py",
                "tests/unit/test_cli.py", "tests/captures/manifest.json")

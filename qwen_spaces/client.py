@@ -31,8 +31,8 @@ from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
     ChatResult,
     Job,
-    StatusCallback,
     Status,
+    StatusCallback,
     Stream,
     Submission,
     deadline_of,

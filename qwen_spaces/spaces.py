@@ -19,7 +19,17 @@ from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .protocol.contract import (
-    FIXED, FORM, HISTORY, IMAGE, MESSAGE, PARAM, STATE, SYSTEM, ChatContract, Slot, Step,
+    FIXED,
+    FORM,
+    HISTORY,
+    IMAGE,
+    MESSAGE,
+    PARAM,
+    STATE,
+    SYSTEM,
+    ChatContract,
+    Slot,
+    Step,
 )
 
 __all__ = [

@@ -14,7 +14,17 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from .contract import (
-    FORM, HISTORY, IMAGE, MESSAGE, PARAM, STATE, SYSTEM, ChatContract, Slot, Step, unwrap_update,
+    FORM,
+    HISTORY,
+    IMAGE,
+    MESSAGE,
+    PARAM,
+    STATE,
+    SYSTEM,
+    ChatContract,
+    Slot,
+    Step,
+    unwrap_update,
 )
 
 __all__ = ["accepted_keywords", "check_value", "fill_inputs", "step_data", "take_outputs"]

@@ -18,10 +18,7 @@ import requests
 
 from qwen_spaces.testing import LocalSpace, ModelRequest
 
-_HERE = Path(__file__).resolve().parent
-_CANDIDATES = (_HERE.parent / "captures" / "qwen3-demo", Path("/work/shared/captures/qwen3-demo"))
-CAPTURES: Optional[Path] = next((p for p in _CANDIDATES if (p / "manifest.json").is_file()), None)
-pytestmark = pytest.mark.skipif(CAPTURES is None, reason="the qwen3-demo captures are not here")
+CAPTURES: Optional[Path] = Path(__file__).resolve().parent.parent / "captures" / "qwen3-demo"
 
 SYS_PROMPT = "You are a helpful and harmless assistant."
 TURN1, TURN2 = "Hi! What is 2 + 2?", "And what is 3 + 3?"
