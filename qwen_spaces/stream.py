@@ -13,7 +13,7 @@ import logging
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, Generator, Iterator, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Generator, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 import requests
 import urllib3
@@ -167,6 +167,7 @@ class Job:
         self.repair = repair
         self.response: Optional[requests.Response] = None
         self.finished = False
+        self.completed = False  # the Space said the job is over (its final value is in)
         self.reply = ReplyText()
         self.result: Optional[ChatResult] = None
         self.queue_wait: Optional[float] = None
@@ -321,6 +322,7 @@ def _steps(job: Job, items: Iterator[Tuple[str, Any]]) -> Iterator[Tuple[str, st
                         if retry is not None:
                             items = retry
                             break
+                    job.completed = True
                     yield final
                     return
                 else:
@@ -337,20 +339,26 @@ def _steps(job: Job, items: Iterator[Tuple[str, Any]]) -> Iterator[Tuple[str, st
 def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generator[Piece, None, None]:
     """The stream loop: one pass per message, one yield per delta."""
     think = job.think
+    last: List[Piece] = []
     try:
         for thought, text in _steps(job, items):
             if not (thought or text):
                 continue
             if job.first_delta is None:
                 job.first_delta = time.monotonic() - job.started
-            if text and not thought and not reasoning and (think is None or think.passing):
+            if job.completed:  # held back until the result is ready (see below)
+                last.extend(_pieces(job, thought, text, reasoning))
+            elif text and not thought and not reasoning and (think is None or think.passing):
                 yield text  # the token step
-                continue
-            yield from _pieces(job, thought, text, reasoning)
+            else:
+                yield from _pieces(job, thought, text, reasoning)
         if job.reply.error is not None:
             raise SpaceAppError(job.reply.error)
-        yield from _ending(job, reasoning)
+        last.extend(_ending(job, reasoning))
+        # finished before the last delta goes out, so a consumer that stops
+        # right after it finds the result and closing cancels nothing
         job.finish()
+        yield from last
     except Exception as exc:
         error = network_error(exc)
         # release the connection first, then tell the Space (a job that may

@@ -42,7 +42,8 @@ from hypothesis import strategies as st
 from qwen_spaces import Client
 from qwen_spaces.errors import QwenSpacesError
 from qwen_spaces.protocol import queue
-from qwen_spaces.protocol.chatbot import ReplyText, reply_text
+from qwen_spaces.protocol.chatbot import locate, reply_text
+from qwen_spaces.protocol.reply import ReplyText
 from qwen_spaces.protocol.diff import DiffError, OutputValue
 from qwen_spaces.protocol.events import app_error
 
@@ -391,10 +392,11 @@ def test_reply_text_never_raises_and_deltas_add_up(rnd: random.Random) -> None:
             value = new
         else:
             value = arg = chat_value(rnd) if rnd.random() < 0.5 else mutate(rnd, value)
-        delta = getattr(reply, method)(wire(arg))
-        assert isinstance(delta, str)
-        handed_out.append(delta)
-    assert reply.text == "".join(handed_out)
+        reasoning, answer = getattr(reply, method)(wire(arg))
+        assert isinstance(reasoning, str) and isinstance(answer, str)
+        handed_out.append((reasoning, answer))
+    assert reply.reasoning == "".join(r for r, _ in handed_out)
+    assert reply.text == "".join(a for _, a in handed_out)
 
 
 @fuzz(500)
@@ -405,13 +407,21 @@ def test_reply_text_follows_gradio_diffs(rnd: random.Random, style: str) -> None
         versions.append(mutate(rnd, versions[-1]))
     reply = ReplyText()
     out = [reply.full(wire(versions[0]))]
+
+    def joined() -> Tuple[str, str]:
+        return "".join(r for r, _ in out), "".join(a for _, a in out)
+
     for old, new in zip(versions, versions[1:]):
         out.append(reply.edits(wire(gradio_diff(old, new, style))))
         if not reply.rewritten:  # the Space only extended the text: every delta is exact
-            assert "".join(out) == reply_text(new) == reply.text
+            located = locate(new)
+            assert located is not None
+            assert joined() == (located.reasoning, located.text) == (reply.reasoning, reply.text)
+            assert located.text == reply_text(new)
     out.append(reply.final(wire(versions[-1])))
     if not reply.rewritten:
-        assert "".join(out) == reply_text(versions[-1])
+        located = locate(versions[-1])
+        assert located is not None and joined() == (located.reasoning, located.text)
 
 
 # -- the SSE and message layer ------------------------------------------------------------------
