@@ -53,13 +53,14 @@ def prefixes(text: str) -> List[str]:
 
 
 def text_of(content: Any) -> str:
-    """Plain text of a chat message's content: a str, a 6.x list of parts, or a file/component
-    dict (no text)."""
+    """Plain text of a chat message's content: a str; a list of 6.x parts
+    (``{"type": "text", "text": ...}``) or, as 6.x ChatInterface hands a multimodal history to
+    its function, of file dicts and strs; a file/component dict or tuple of paths (no text)."""
     if isinstance(content, str):
         return content
-    if isinstance(content, (list, tuple)):
-        return "".join(part.get("text", "") for part in content
-                       if isinstance(part, dict) and part.get("type") == "text")
+    if isinstance(content, list):
+        return "".join(part if isinstance(part, str) else part.get("text", "") for part in content
+                       if isinstance(part, str) or (isinstance(part, dict) and part.get("type") == "text"))
     return ""
 
 

@@ -1,7 +1,7 @@
 """A calculator ``gr.Interface``: no chat at all (Gradio 4.44.1, 5.23.3, 6.31.0).  A client
 must say it finds no chat event here.
 
-One event, api_name "predict" (fn_index 0): inputs [Number "x", Number "y", Radio "op"],
+One event, fn_index 0, api_name "predict" (6.x: "calculator"): inputs [Number "x", Number "y", Radio "op"],
 output Number.  Env: PORT; YIELD_LOG (one JSON line per call:
 ``{"fn": "calculate", "message": null, "history": null, "inputs": {"x", "y", "op"}}``).
 Result: ``generic_replies.calculate(x, y, op)``.
