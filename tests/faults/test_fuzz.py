@@ -43,9 +43,9 @@ from qwen_spaces import Client
 from qwen_spaces.errors import QwenSpacesError
 from qwen_spaces.protocol import queue
 from qwen_spaces.protocol.chatbot import locate, reply_text
-from qwen_spaces.protocol.reply import ReplyText
 from qwen_spaces.protocol.diff import DiffError, OutputValue
 from qwen_spaces.protocol.events import app_error
+from qwen_spaces.protocol.reply import ReplyText
 
 from .helpers import MODEL, MSG
 
