@@ -47,7 +47,7 @@ class SpaceLayout(NamedTuple):
     aliases: tuple[str, ...] = ()
     default_system: Optional[str] = None
     params: Mapping[str, Param] = MappingProxyType({})
-    #: which imitation serves it: "classic" (built from the fields above) or "qwen3-demo"
+    #: which imitation serves it: "classic" (built from the fields above), "qwen3-demo" or "qwen3-vl-demo"
     app: str = "classic"
 
 
@@ -85,6 +85,12 @@ LAYOUTS: tuple[SpaceLayout, ...] = (
         fn_index=13, trigger_id=33, api_name="add_message",
         inputs=("prompt", "settings", "thinking", "conversation"), reply_output=5,
         default_system="You are a helpful and harmless assistant.", app="qwen3-demo"),
+    SpaceLayout(
+        name="qwen3-vl-demo", aliases=("qwen3-vl", "Qwen/Qwen3-VL-Demo", "qwen-qwen3-vl-demo"),
+        url="https://qwen-qwen3-vl-demo.hf.space", api_prefix="/gradio_api", protocol="queue",
+        fn_index=11, trigger_id=31, api_name="add_message",
+        inputs=("multimodal", "thinking", "conversation"), reply_output=5,
+        default_system="You are a helpful and harmless assistant.", app="qwen3-vl-demo"),
 )
 
 _BY_NAME = {alias: lay for lay in LAYOUTS for alias in (lay.name, *lay.aliases)}

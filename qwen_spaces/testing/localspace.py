@@ -11,6 +11,7 @@ from types import TracebackType
 from .faults import QUOTA_MESSAGE, ScriptedResponse, check_script
 from .jobs import ReplyFn, Settings, echo_reply
 from .layouts import SpaceLayout, get_layout
+from .qwen3_vl import Qwen3VLDemo, Qwen3VLLayout, uploads_reader
 from .records import EventRecord, RecordedRequest
 from .server import App
 from .transport import TICK, Server
@@ -21,7 +22,8 @@ log = logging.getLogger("qwen_spaces.testing")
 
 
 _DEFAULT = "qwen-2-5-max"
-_QWEN3_VERSION = "5.27.0"  # the Gradio version Qwen/Qwen3-Demo runs
+_QWEN3_VERSION = "5.27.0"  # the Gradio version Qwen/Qwen3-Demo (and Qwen3-VL-Demo) runs
+_QWEN3_APPS = ("qwen3-demo", "qwen3-vl-demo")  # fixed modelscope_studio apps
 
 
 def _layout(model: str, space: str | None) -> SpaceLayout:
@@ -33,8 +35,8 @@ def _layout(model: str, space: str | None) -> SpaceLayout:
 
 
 def _check_qwen3(base: SpaceLayout, gradio: str | int | None, *overrides: object) -> None:
-    """Qwen3-Demo is one fixed app: Gradio 5 style, its own ids."""
-    if base.app != "qwen3-demo":
+    """Qwen3-Demo and Qwen3-VL-Demo are fixed apps: Gradio 5 style, their own ids."""
+    if base.app not in _QWEN3_APPS:
         return
     if gradio is not None and str(gradio) != "5":
         raise ValueError(f"{base.name} is served Gradio 5 style only, not gradio={gradio!r}")
@@ -67,6 +69,12 @@ class LocalSpace:
             user message, the form's sys_prompt and ``params`` ``model``,
             ``thinking_budget``, ``enable_thinking``); ``cleandoc`` and
             ``system_state`` do not apply; ``token_delay`` and the fault hooks do.
+            ``"qwen3-vl-demo"`` (or ``"qwen3-vl"``, ``"Qwen/Qwen3-VL-Demo"``) serves
+            its sibling Qwen3-VL-Demo the same way (see :mod:`qwen_spaces.testing.qwen3_vl`):
+            a multimodal ``add_message`` (files uploaded first), thinking off until
+            toggled; ``reply`` gets the message text, the Space's system prompt and
+            ``params`` ``model``, ``enable_thinking``, ``images`` (how many the
+            conversation holds).
         space: the same as ``model`` (give one of them).
         reply: the reply text, or ``reply(prompt, system, params) -> str``
             called once per event (``system`` is the system prompt that reached
@@ -144,7 +152,7 @@ class LocalSpace:
         if min(token_delay, queue_wait, error_after) < 0 or heartbeat <= 0:
             raise ValueError("delays and counts must not be negative (heartbeat > 0)")
         self.model, self.gradio, self.version = space or model, str(major), VERSIONS[str(major)]
-        if base.app == "qwen3-demo":
+        if base.app in _QWEN3_APPS:
             self.version = _QWEN3_VERSION
         self.api_prefix = "" if major == 4 else "/gradio_api"
         self.host, self._port = host, port
@@ -162,6 +170,10 @@ class LocalSpace:
         check_script(scripts)
         scripts["join"] = list(join_status) + scripts.get("join", [])
         self._app = App(spec, major, settings, scripts)
+        if base.app == "qwen3-vl-demo":  # its own layout and events (qwen3_vl)
+            app = self._app
+            app.layout = Qwen3VLLayout()
+            app.qwen3 = Qwen3VLDemo(settings, lambda: app.url, uploads_reader(app.lock, app.uploads))
         layout = self._app.layout
         self._spec = spec._replace(fn_index=layout.fn_index, trigger_id=layout.trigger_id)
         self._server: Server | None = None
@@ -201,6 +213,18 @@ class LocalSpace:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def forget_sessions(self) -> None:
+        """Forget every session, as a restarted Space does: its ``gr.State``
+        values (a system prompt, Qwen3-Demo's conversation) are gone."""
+        app = self._app
+        with app.lock:
+            app.sessions.clear()
+            app.states.clear()
+            for name in ("qwen3", "qwen3_vl"):
+                chats = getattr(getattr(app, name, None), "chats", None)
+                if isinstance(chats, dict):
+                    chats.clear()
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until every event's worker has finished; False on timeout."""
@@ -259,7 +283,7 @@ class LocalSpace:
 
     @property
     def model_requests(self) -> list[ModelRequest]:
-        """What reached the fake model service, oldest first (Qwen3-Demo only; else empty)."""
+        """What reached the fake model service, oldest first (Qwen3-Demo and Qwen3-VL-Demo; else empty)."""
         qwen3 = self._app.qwen3
         if qwen3 is None:
             return []

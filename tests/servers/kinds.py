@@ -19,6 +19,8 @@ V5_6: Tuple[str, ...] = tuple(v for v in VERSIONS if not v.startswith("4."))
 GENERIC_KINDS: Dict[str, Tuple[str, Env, Tuple[str, ...]]] = {
     # Qwen/Qwen3-Demo (modelscope_studio), its own Gradio stack only
     "qwen3-demo": ("qwen3_demo/app.py", (), (QWEN3_VERSION,)),
+    # Qwen/Qwen3-VL-Demo (modelscope_studio, multimodal input), the same stack
+    "qwen3-vl-demo": ("qwen3_vl_demo/app.py", (), (QWEN3_VERSION,)),
     # gr.ChatInterface
     "ci-messages": ("chat_interface.py", (("CI_TYPE", "messages"),), ALL3),
     "ci-tuples": ("chat_interface.py", (("CI_TYPE", "tuples"),), V4_5),
