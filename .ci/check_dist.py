@@ -13,7 +13,9 @@ CACHES = ("__pycache__", ".pyc", ".pyo", ".pytest_cache", ".mypy_cache", ".ruff_
           ".hypothesis", ".venv", ".ci-")
 WHEEL_NEEDS = ("qwen_spaces/__init__.py", "qwen_spaces/py.typed", "qwen_spaces/cli.py",
                "qwen_spaces/__main__.py", "qwen_spaces/testing/localspace.py", "qwen_spaces/client.py",
-               "qwen_spaces/protocol/queue.py")
+               "qwen_spaces/protocol/queue.py",
+               "qwen_spaces/pytest_plugin.py", "qwen_spaces/server.py", "qwen_spaces/completions.py",
+               "qwen_spaces/batch.py")
 SDIST_NEEDS = ("README.rst", "setup.cfg", "setup.py", "qwen_spaces/py.typed", "qwen_spaces/cli.py",
                "tests/unit/test_cli.py", "tests/captures/manifest.json")
 
@@ -35,6 +37,8 @@ def main(dist: Path) -> int:
         entry = next((n for n in names if n.endswith("entry_points.txt")), None)
         if entry is None or "qwen-spaces = qwen_spaces.cli:main" not in wheel.read(entry).decode():
             problems.append(f"{wheels[0].name}: no qwen-spaces console script")
+        if entry is None or "qwen_spaces = qwen_spaces.pytest_plugin" not in wheel.read(entry).decode():
+            problems.append(f"{wheels[0].name}: no pytest11 entry point (the local_space fixture)")
         if any(n.startswith("tests/") for n in names):
             problems.append(f"{wheels[0].name}: the tests must not be installed")
     with tarfile.open(sdists[0]) as sdist:

@@ -9,8 +9,12 @@
 __version__ = "0.1.0"
 
 from .client import Client  # noqa: E402
+from .completions import ChatCompletion, ChatCompletionChunk, CompletionStream  # noqa: E402
+from .conversation import Conversation  # noqa: E402
 from .errors import (  # noqa: E402
     AuthenticationError,
+    ConversationBusyError,
+    ConversationLostError,
     ProtocolError,
     QueueFullError,
     QuotaExceededError,
@@ -28,6 +32,10 @@ from .stream import ChatResult, Delta, Status, Stream, Timings  # noqa: E402
 __all__ = [
     "Client",
     "Stream",
+    "Conversation",
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "CompletionStream",
     "ChatResult",
     "Delta",
     "Timings",
@@ -47,5 +55,7 @@ __all__ = [
     "StreamInterruptedError",
     "ProtocolError",
     "SpaceTimeoutError",
+    "ConversationLostError",
+    "ConversationBusyError",
     "__version__",
 ]

@@ -10,6 +10,8 @@
     qwen-spaces models                              # the built-in models and their Spaces
     qwen-spaces info qwen3-32b                      # what the client makes of a Space
     qwen-spaces demo "hello"                        # offline, against a local test double
+    qwen-spaces serve --port 8000                   # an OpenAI-compatible API (qwen_spaces.server)
+    qwen-spaces batch in.jsonl -o out.jsonl         # many prompts, resumable (qwen_spaces.batch)
 
 Exit status: 0 done, 1 the Space failed (a :class:`~qwen_spaces.QwenSpacesError`),
 2 bad usage or input, 130 interrupted (Ctrl-C cancels the job on the Space),
@@ -21,6 +23,7 @@ Standard library only, like the rest of the package's runtime.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -32,7 +35,9 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .client import Client
+from .conversation import Conversation
 from .errors import (
+    AllAttemptsFailedError,
     AuthenticationError,
     ProtocolError,
     QueueFullError,
@@ -40,6 +45,10 @@ from .errors import (
     QwenSpacesError,
     RateLimitError,
     SpaceAppError,
+    SpaceBrokenError,
+    SpaceNotFoundError,
+    SpaceNotReadyError,
+    SpacePausedError,
     SpaceTimeoutError,
     SpaceUnavailableError,
     StreamInterruptedError,
@@ -47,7 +56,7 @@ from .errors import (
 from .http import Timeout
 from .protocol.contract import ChatContract
 from .spaces import MODELS, SPACES, Space, get_model, is_space_id
-from .stream import ChatResult, Delta, Status
+from .stream import ChatResult, Delta, Status, Stream
 
 __all__ = ["main", "build_parser"]
 
@@ -186,6 +195,10 @@ def describe_status(status: Status) -> Optional[str]:
             if status.queue_size is not None:
                 where += f" of {status.queue_size}"
         return f"Waiting in the Space's queue{where}" + (f", about {eta} left" if eta else "")
+    if status.kind == "waking":
+        return "Waking the Space up" + (f" ({_printable(status.message)})" if status.message else "") + "…"
+    if status.kind == "starting" and status.message:
+        return f"Waiting for the Space to start ({_printable(status.message)})…"
     if status.kind in ("retrying", "starting"):
         return "Space is starting or unavailable" + (f", retrying in {eta}" if eta else "")
     if status.kind == "running":
@@ -204,6 +217,14 @@ def explain(exc: QwenSpacesError, fallback_url: Optional[str] = None) -> str:
     detail = _printable(str(exc))
     if isinstance(exc, QueueFullError):
         return f"the queue of Space {host} is full ({detail}); retry in a few minutes or pass --base-url to your own copy"
+    if isinstance(exc, SpacePausedError):
+        return f"{detail}"
+    if isinstance(exc, (SpaceBrokenError, SpaceNotFoundError)):
+        return f"{detail}; pass another model or --base-url to a copy that runs"
+    if isinstance(exc, SpaceNotReadyError):
+        return f"{detail} (Space {host})"
+    if isinstance(exc, AllAttemptsFailedError):
+        return detail
     if isinstance(exc, SpaceUnavailableError):
         return f"Space {host} is unavailable ({detail}); retry in a minute or pass --base-url to your own copy"
     if isinstance(exc, RateLimitError):
@@ -212,8 +233,9 @@ def explain(exc: QwenSpacesError, fallback_url: Optional[str] = None) -> str:
     if isinstance(exc, AuthenticationError):
         return f"Space {host} refused access ({detail})"
     if isinstance(exc, QuotaExceededError):
-        return (f"Space {host} is out of GPU quota ({detail}); retry later, set HF_TOKEN "
-                "for a larger quota, or pass --base-url to your own copy")
+        when = f"retry in {_duration(exc.retry_after)}" if exc.retry_after is not None else "retry later"
+        return (f"Space {host} is out of GPU quota ({detail}); {when}, log in (HF_TOKEN or "
+                "`hf auth login`) to use your own quota, or pass --base-url to your own copy")
     if isinstance(exc, SpaceAppError):
         return f"Space {host} reported an error: {detail}"
     if isinstance(exc, SpaceTimeoutError):
@@ -224,6 +246,16 @@ def explain(exc: QwenSpacesError, fallback_url: Optional[str] = None) -> str:
         return (f"Space {host} answered in a way qwen-spaces does not understand ({detail}); "
                 f"see `{PROG} info MODEL` and upgrade qwen-spaces")
     return f"Space {host}: {detail}"
+
+
+def _duration(seconds: float) -> str:
+    """``589`` -> "9 min 49 s"; ``7200`` -> "2 h 0 min"."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
 def _error(message: str) -> None:
@@ -284,6 +316,8 @@ def _timeout(seconds: Optional[float]) -> Optional[Timeout]:
 
 
 def _client(args: argparse.Namespace, model: str) -> Client:
+    if args.base_url and "://" in model:
+        raise ValueError(f"-m {model} is already a URL: --base-url moves a model name or a Space id; drop one")
     base_urls = {model: args.base_url} if args.base_url else None
     client = Client(base_urls=base_urls, timeout=_timeout(args.timeout))
     args.space_url = client.space_url(model)  # for error messages
@@ -306,13 +340,21 @@ def stream_reply(
     The stream is closed whatever happens; closing an unfinished stream
     (Ctrl-C, a closed pipe) cancels the job on the Space.
     """
-    status = StatusLine()
     space_params: Dict[str, Any] = dict(params or {})
-    try:
-        with client.stream(
+    return show_stream(
+        lambda status: client.stream(
             model, messages, system=system, image=image, on_status=status, reasoning=True,
             api_name=api_name, **space_params
-        ) as stream:
+        ),
+        out,
+    )
+
+
+def show_stream(open_stream: Callable[[StatusLine], Stream], out: Optional[_Output]) -> ChatResult:
+    """Stream the reply ``open_stream(status_line)`` opens (with reasoning) to ``out``."""
+    status = StatusLine()
+    try:
+        with open_stream(status) as stream:
             for delta in stream:
                 if out is not None and (out.reasoning or delta.kind == "text"):
                     status.stop()
@@ -372,6 +414,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     model = args.model or (VISION_MODEL if args.image else DEFAULT_MODEL)
     params = _chat_params(args)
     prompt = _read_prompt(args)
+    args.saved = None
+    if args.resume:
+        if prompt is not None:
+            raise UsageError("--resume continues an interactive chat: give no PROMPT")
+        args.saved = _load_conversation(args.resume)
+        saved_model = args.saved.get("model")
+        if not isinstance(saved_model, str) or (args.model and args.model != saved_model):
+            raise UsageError(f"--resume {args.resume} is a conversation with {saved_model!r}; drop -m")
+        model = saved_model
     with _client(args, model) as client:
         if prompt is None:
             return _interactive(client, model, args, params)
@@ -386,20 +437,51 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-INTERACTIVE_HELP = "Commands: /reset forgets the conversation, /exit (or Ctrl-D) quits, /help shows this."
+INTERACTIVE_HELP = ("Commands: /reset forgets the conversation, /save FILE saves it (continue with "
+                    "--resume FILE), /exit (or Ctrl-D) quits, /help shows this.")
+
+
+def _load_conversation(path: str) -> Dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as saved:
+            data = json.load(saved)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--resume {path}: cannot read a saved conversation ({exc})") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--resume {path}: not a saved conversation")
+    return data
+
+
+def _save_conversation(conversation: Conversation, path: str) -> str:
+    try:
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump(conversation.to_dict(), out, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError as exc:
+        return f"(could not save to {path}: {exc.strerror or exc})"
+    return f"(saved to {path}; continue with --resume {path})"
+
+
+def _turn(conversation: Conversation, text: str, image: Optional[str], status: StatusLine) -> Stream:
+    return conversation.stream(text, image=image, reasoning=True, on_status=status)
 
 
 def _interactive(client: Client, model: str, args: argparse.Namespace, params: Dict[str, Any]) -> int:
-    """A chat on a terminal that keeps the conversation (flattened into the
-    prompt by the client).  Ctrl-C during a reply cancels that reply only;
-    Ctrl-C at the prompt quits (status 130)."""
+    """A chat on a terminal: a :class:`Conversation` (history the Space's own
+    way).  Ctrl-C during a reply cancels that reply only (the turn is not
+    kept); Ctrl-C at the prompt quits (status 130)."""
     try:
         import readline  # noqa: F401 - line editing and history for input()
     except ImportError:  # pragma: no cover - not on every platform
         pass
     err = sys.stderr
+    if args.saved is not None:
+        conversation = client.conversation(resume=args.saved)
+    else:
+        conversation = client.conversation(model, system=args.system, api_name=args.api_name, **params)
     err.write(f"Chatting with {model} at {client.space_url(model)}.\n{INTERACTIVE_HELP}\n")
-    messages: List[Dict[str, str]] = []
+    image = args.image  # sent with the first turn
     while True:
         try:
             line = input("> ")
@@ -412,30 +494,31 @@ def _interactive(client: Client, model: str, args: argparse.Namespace, params: D
         if text in ("/exit", "/quit"):
             return EXIT_OK
         if text.startswith("/"):
-            if text == "/reset":
-                messages.clear()
+            command, _, argument = text.partition(" ")
+            if command == "/reset":
+                conversation = conversation.reset()
+                image = args.image
                 err.write("(conversation forgotten)\n")
+            elif command == "/save" and argument.strip():
+                err.write(_save_conversation(conversation, argument.strip()) + "\n")
             else:
                 err.write(("" if text == "/help" else f"unknown command {text}. ") + INTERACTIVE_HELP + "\n")
             continue
-        messages.append({"role": "user", "content": line})
         out = _Output(sys.stdout, _show_reasoning(args))
         try:
-            result = stream_reply(
-                client, model, messages, out=out, system=args.system, image=args.image, params=params,
-                api_name=args.api_name,
-            )
+            show_stream(functools.partial(_turn, conversation, line, image), out)
         except KeyboardInterrupt:
-            messages.pop()
             out.end_line()
             err.write("(reply cancelled)\n")
             continue
         except QwenSpacesError as exc:
-            messages.pop()
             out.end_line()
             _error(explain(exc, client.space_url(model)))
             continue
-        messages.append({"role": "assistant", "content": result.text})
+        image = None
+
+
+_HISTORY_CAPS = {"input": "history", "session": "history (kept by the Space)", "none": "history flattened"}
 
 
 def _capabilities(space: Space) -> str:
@@ -446,7 +529,7 @@ def _capabilities(space: Space) -> str:
         caps.append("image input")
     if space.thinking is not None:
         caps.append(f"reasoning (thinking {'on' if space.thinking else 'off'} by default)")
-    caps.append("history" if space.supports_message_history else "history flattened")
+    caps.append(_HISTORY_CAPS[space.contract().history_mode])
     caps += [f"{name}={'|'.join(map(str, p.choices)) if p.choices else p.default}"
              for name, p in space.params.items() if name != "model"]
     return ", ".join(caps)
@@ -466,7 +549,7 @@ def cmd_models(args: argparse.Namespace) -> int:
              "protocol": m.space.protocol, "settings": dict(m.settings),
              "supports_stream": m.space.supports_stream,
              "supports_system_message": m.space.supports_system_message,
-             "supports_message_history": m.space.supports_message_history,
+             "history": m.space.contract().history_mode,
              "supports_vision": m.space.supports_vision, "thinking_default": m.space.thinking,
              "params": {k: {"default": p.default, "choices": list(p.choices)} for k, p in m.space.params.items()}}
             for m in MODELS
@@ -581,6 +664,107 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import create_app, serve, served_models
+
+    base_urls = dict(args.base_url or [])
+    api_key = args.api_key or os.environ.get("QWEN_SPACES_API_KEY") or None
+
+    def ready(url: str) -> None:
+        access = logging.getLogger("qwen_spaces.server")
+        if not args.debug and not access.handlers:  # the access log, on stderr
+            access.setLevel(logging.INFO)
+            access.addHandler(logging.StreamHandler(sys.stderr))
+        print(f"{PROG}: serving an OpenAI-compatible API at {url} "
+              f"({'an API key is required' if api_key else 'no API key'}); Ctrl-C stops it", flush=True)
+        if api_key is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+            _error(f"warning: anyone who can reach {args.host} can use this server; set --api-key")
+
+    with Client(base_urls=base_urls, timeout=_timeout(args.timeout)) as client:
+        app = create_app(client, api_key=api_key, models=served_models(base_urls),
+                         max_body_bytes=args.max_body_bytes)
+        try:
+            serve(app, args.host, args.port, ready=ready)
+        except OSError as exc:
+            _error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+            return EXIT_REMOTE
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_file
+
+    model = args.model or DEFAULT_MODEL
+    with _client(args, model) as client:
+        try:
+            written, failed, skipped = run_file(
+                client, model, args.input, args.output, system=args.system, params=dict(args.param or []),
+                max_workers=args.workers, progress=_isatty(sys.stderr),
+            )
+        except KeyboardInterrupt:
+            sys.stderr.write(f"{PROG}: batch stopped; run the same command again to continue\n")
+            raise
+    sys.stderr.write(f"{PROG}: batch: {written} written to {args.output}"
+                     + (f" ({failed} failed: see their error field)" if failed else "")
+                     + (f"; {skipped} were there already" if skipped else "") + "\n")
+    return EXIT_REMOTE if failed else EXIT_OK
+
+
+def _name_url(text: str) -> "tuple[str, str]":
+    name, sep, url = text.partition("=")
+    if not sep or not name or not url:
+        raise argparse.ArgumentTypeError(f"expected NAME=URL, not {text!r}")
+    return name, url
+
+
+def _count(low: int, high: Optional[int] = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {low}..{high}" if high is not None else f"must be >= {low}")
+        return value
+
+    return parse
+
+
+def _add_serve_and_batch(sub: Any, debug: argparse.ArgumentParser) -> None:
+    serve = sub.add_parser("serve", parents=[debug], help="serve an OpenAI-compatible API",
+                           description="Serve GET /v1/models and POST /v1/chat/completions (JSON and "
+                                       "streaming) for any OpenAI client, in front of the Spaces.")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_count(0, 65535), default=8000, help="the port (default 8000; 0: a free one)")
+    serve.add_argument("--base-url", metavar="NAME=URL", type=_name_url, action="append",
+                       help="use this copy of model (or Space id) NAME's Space; repeatable")
+    serve.add_argument("--api-key", metavar="KEY",
+                       help="require Authorization: Bearer KEY (default: $QWEN_SPACES_API_KEY, else none)")
+    serve.add_argument("--max-body-bytes", metavar="N", type=_count(1), default=4 * 1024 * 1024,
+                       help="the largest request body accepted (default 4 MiB)")
+    serve.add_argument("--timeout", metavar="S", type=_seconds(allow_zero=False),
+                       help="give up on a reply after S seconds in total (default 600)")
+    serve.set_defaults(func=cmd_serve)
+
+    batch = sub.add_parser("batch", parents=[debug], help="chat about every line of a JSONL file",
+                           description="Read IN (JSONL: one object per line with id and prompt or "
+                                       "messages) and append one line per item to OUT (id, text, reasoning, "
+                                       "error), flushed as each finishes. Items whose id OUT already holds "
+                                       "are skipped: rerun the same command to continue after Ctrl-C or a crash. "
+                                       "Exit status 1 if an item failed (its error field says why).")
+    batch.add_argument("input", metavar="IN", help="the input JSONL file, or - for stdin")
+    batch.add_argument("-o", "--output", metavar="OUT", required=True, help="the output JSONL file")
+    batch.add_argument("-m", "--model", type=_model_name,
+                       help=f"a model name or alias, a Hub Space id owner/name, or a Space URL (default {DEFAULT_MODEL})")
+    batch.add_argument("--system", metavar="TEXT", help="system prompt for every item")
+    batch.add_argument("-p", "--param", metavar="NAME=VALUE", type=_param, action="append",
+                       help="a Space parameter for every item, e.g. thinking_budget=4 (see `info`)")
+    batch.add_argument("--workers", metavar="N", type=_count(1), default=8,
+                       help="chats at once (default 8)")
+    _add_connection_options(batch)
+    batch.set_defaults(func=cmd_batch)
+
+
 # -- parser and entry point ------------------------------------------------------------
 
 
@@ -619,6 +803,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("-p", "--param", metavar="NAME=VALUE", type=_param, action="append",
                       help="a Space parameter, e.g. model_size=7B or thinking_budget=4 (see `info`)")
     chat.add_argument("--api-name", metavar="NAME", help="the Space's chat event, e.g. /chat (see `info`)")
+    chat.add_argument("--resume", metavar="FILE",
+                      help="continue a conversation saved with /save FILE (interactive chat)")
     chat.add_argument("--reasoning", action=argparse.BooleanOptionalAction, default=None,
                       help="show the model's reasoning (dimmed); default: on a terminal yes, in a pipe no")
     chat.add_argument("--thinking", action=argparse.BooleanOptionalAction, default=None,
@@ -653,6 +839,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--queue-wait", metavar="S", type=_seconds(allow_zero=True), default=1.0,
                       help="seconds the job waits in the queue first (default 1)")
     demo.set_defaults(func=cmd_demo)
+    _add_serve_and_batch(sub, debug)
     return parser
 
 

@@ -9,24 +9,37 @@ once from the Space's ``/config`` (``protocol.discovery``).
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import threading
 import time
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from concurrent.futures import Executor
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from .errors import AuthenticationError, ProtocolError, QwenSpacesError
+from .completions import Chat
+from .conversation import Conversation
+from .errors import (
+    AllAttemptsFailedError,
+    AuthenticationError,
+    ProtocolError,
+    QuotaExceededError,
+    QwenSpacesError,
+    RateLimitError,
+    SpaceUnavailableError,
+)
 from .http import Timeout, Transport, check_base_url, retry_policy
+from .hub import resolve_token
 from .images import load_image
-from .prompt import split_messages
+from .lifecycle import Lifecycle, worth_asking
+from .prompt import split_messages, split_turns
 from .protocol import call as call_api
 from .protocol import queue
 from .protocol.chain import run_step
 from .protocol.config import AppConfig, fetch_config
-from .protocol.contract import IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
+from .protocol.contract import EMPTY, HISTORY, IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
 from .protocol.discovery import find_chat
 from .protocol.files import file_data, upload
-from .protocol.inputs import fill_inputs, step_data, take_outputs
+from .protocol.history import history_value
+from .protocol.inputs import accepted_keywords, fill_inputs, step_data, take_outputs
 from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
     ChatResult,
@@ -56,6 +69,7 @@ class _Target(NamedTuple):
     root: str
     space: Optional[Space]
     presets: Mapping[str, Any]
+    space_id: Optional[str] = None  # the Hub id the root belongs to (None for a plain URL)
 
 
 class _SpaceState:
@@ -74,6 +88,22 @@ class _SpaceState:
         self.lock = threading.Lock()
 
 
+class Thread(NamedTuple):
+    """A conversation's place on a Space that keeps history in its session:
+    the session hash, the user turns the Space's chat may show once it has
+    this turn (one value, or two after a turn that failed on the Space:
+    the Space may have kept it), and whether the session's first-turn events
+    (the thinking toggle, a system-prompt setter) already ran."""
+
+    session_hash: str
+    turns: Tuple[int, ...]
+    started: bool
+
+
+# A conversation's hooks on a job: (told once the reply completed, told once it ended)
+Hooks = Tuple[Callable[[Job], None], Callable[[Job, Optional[BaseException]], None]]
+
+
 class _Turn(NamedTuple):
     """One chat turn, ready to submit."""
 
@@ -83,6 +113,8 @@ class _Turn(NamedTuple):
     before: Tuple[Tuple[int, List[Any]], ...]  # events to run first: (fn_index, data)
     label: str
     picture: Optional[Tuple[str, bytes, str]]
+    session_hash: Optional[str] = None  # a conversation's own session (else a new one)
+    expect_turns: Optional[Tuple[int, ...]] = None  # user turns the reply's chatbot may show
 
 
 class Client:
@@ -119,6 +151,8 @@ class Client:
         verify: "bool | str" = True,
         allow_http: bool = False,
         retry_max_wait: float = 30.0,
+        wake_timeout: float = 300.0,
+        fallbacks: Optional[Mapping[str, Sequence[str]]] = None,
     ) -> None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValueError(f"max_retries must be an int >= 0, not {max_retries!r}")
@@ -132,13 +166,23 @@ class Client:
         self._overrides: Dict[str, str] = {}
         for name, url in (base_urls or {}).items():
             self._overrides[_override_key(name)] = check_base_url(url, allow_http=allow_http)
-        token = hf_token if hf_token is not None else os.environ.get("HF_TOKEN") or None
+        if isinstance(wake_timeout, bool) or not isinstance(wake_timeout, (int, float)) or wake_timeout < 0:
+            raise ValueError(f"wake_timeout must be a number of seconds >= 0, not {wake_timeout!r}")
+        self._fallbacks = _check_fallbacks(fallbacks)
         self._transport = Transport(
-            hf_token=token, proxies=proxies, timeout=self.timeout,
+            hf_token=resolve_token(hf_token), proxies=proxies, timeout=self.timeout,
             pool_maxsize=pool_maxsize, verify=verify,
         )
+        self._lifecycle = Lifecycle(self._transport.get_json, self._wake, float(wake_timeout))
         self._states: Dict[Tuple[str, Optional[str], Optional[str]], _SpaceState] = {}
         self._states_lock = threading.Lock()
+        self._settings: Dict[str, Any] = dict(  # what a pickled copy is rebuilt from
+            hf_token=_Secret(hf_token) if isinstance(hf_token, str) else hf_token,
+            proxies=proxies, timeout=self.timeout, max_retries=max_retries,
+            base_urls=dict(base_urls or {}), pool_maxsize=pool_maxsize, max_image_bytes=max_image_bytes,
+            verify=verify, allow_http=allow_http, retry_max_wait=retry_max_wait,
+            wake_timeout=wake_timeout, fallbacks={k: list(v) for k, v in self._fallbacks.items()},
+        )
 
     def __repr__(self) -> str:
         return f"<qwen_spaces.Client base_urls={sorted(self._overrides) or 'defaults'}>"
@@ -162,14 +206,14 @@ class Client:
         built_in = get_model(model)
         if built_in is not None:
             space = built_in.space
-            root = (self._overrides.get(built_in.name) or self._overrides.get(space.space_id.lower())
-                    or space.url)
-            return _Target(built_in.name, root, space, built_in.settings)
+            moved = self._overrides.get(built_in.name)  # a model moved by name: not the Hub's Space
+            root = moved or self._overrides.get(space.space_id.lower()) or space.url
+            return _Target(built_in.name, root, space, built_in.settings, None if moved else space.space_id)
         if model.startswith(("http://", "https://")):
             return _Target(model.rstrip("/"), check_base_url(model, allow_http=self._allow_http), None, {})
         if is_space_id(model):
             root = self._overrides.get(model.lower()) or space_root(model)
-            return _Target(model, root, None, {})
+            return _Target(model, root, None, {}, model)
         raise ValueError(
             f"unknown model {model!r}; accepted names: {', '.join(models())}; "
             "or a Hub Space id 'owner/name', or a Space URL"
@@ -225,43 +269,151 @@ class Client:
         before this returns, so Space errors at submission time are raised
         here.  Iterate the stream for the reply.
         """
-        turn = self._prepare(model, messages, system, image, api_name, space_params, on_status)
-        started = time.monotonic()
-        return self._submit(turn, on_status, started, bool(reasoning))
+        candidates = self._candidates(model)
+        attempts: List[Tuple[str, QwenSpacesError]] = []
+        current = [0]  # the candidate being tried
+        inherited = self._target(candidates[0]).presets
 
-    def chat(
+        def attempt(index: int) -> Stream:
+            name = candidates[index]
+            presets = inherited if index else {}
+            current[0] = index
+            try:
+                return self._open(name, lambda: self._submit(
+                    self._prepare(name, messages, system, image, api_name, dict(space_params),
+                                  on_status, presets=presets),
+                    on_status, time.monotonic(), bool(reasoning)), on_status)
+            except QwenSpacesError as exc:
+                if len(candidates) == 1 or not _falls_back(exc):
+                    raise
+                log.info("%s failed before answering (%s); trying the next", name, exc)
+                attempts.append((name, exc))
+                if index + 1 == len(candidates):
+                    raise AllAttemptsFailedError(attempts) from exc
+                return attempt(index + 1)
+
+        def after(failure: QwenSpacesError) -> Stream:
+            """The job of ``candidates[current]`` failed before its first delta."""
+            if not _falls_back(failure):
+                raise failure
+            attempts.append((candidates[current[0]], failure))
+            if current[0] + 1 == len(candidates):
+                raise AllAttemptsFailedError(attempts) from failure
+            return attempt(current[0] + 1)
+
+        stream = attempt(0)
+        if len(candidates) > 1:
+            stream.fall_back_with(after)
+        return stream
+
+    def _candidates(self, model: Any) -> List[str]:
+        """The models to try in order: a list given as ``model``, or the
+        model and its ``fallbacks``."""
+        if isinstance(model, (list, tuple)):
+            if not model or not all(isinstance(m, str) for m in model):
+                raise ValueError("model: give a name, a Space id, a URL, or a non-empty list of them")
+            for name in model:
+                self._target(name)
+            return list(model)
+        target = self._target(model)
+        extra = self._fallbacks.get(_fallback_key(model)) or self._fallbacks.get(target.label.lower()) or []
+        return [model, *extra]
+
+    def _open(self, model: str, submit: Callable[[], Stream], on_status: Optional[StatusCallback]) -> Stream:
+        """``submit()``; if the Space (known by its Hub id) failed before its
+        job started, ask the Hub why: wait for it to wake or start and submit
+        once more, or raise what the Hub says (paused, broken, not found)."""
+        try:
+            return submit()
+        except QwenSpacesError as exc:
+            target = self._target(model)
+            if target.space_id is None or not worth_asking(exc):
+                raise
+            self._lifecycle.ensure_running(target.space_id, target.root, exc, on_status)
+        return submit()
+
+    def _wake(self, root: str) -> None:
+        status = self._transport.ping(root + "/", "waking the Space")
+        log.info("woke %s (HTTP %s)", root, status)
+
+    def conversation(
         self,
-        model: str,
-        messages: Any,
-        /,
+        model: Optional[str] = None,
         *,
         system: Optional[str] = None,
-        image: Any = None,
-        on_status: Optional[StatusCallback] = None,
         api_name: Optional[str] = None,
+        resume: Optional[Mapping[str, Any]] = None,
         **space_params: Any,
-    ) -> ChatResult:
-        """Like :meth:`stream`, but wait for the whole reply (``result.text``,
-        and ``result.reasoning`` when the model reasoned)."""
-        with self.stream(
-            model, messages, system=system, image=image, on_status=on_status,
-            api_name=api_name, **space_params,
-        ) as stream:
-            for _ in stream:
-                pass
-        assert stream.result is not None  # noqa: S101 - exhausted streams have a result
-        return stream.result
+    ) -> Conversation:
+        """A multi-turn :class:`~qwen_spaces.Conversation` with ``model`` (a
+        name, Space id or URL, as for :meth:`stream`), or the one ``resume``
+        holds (what :meth:`Conversation.to_dict` returned).  ``space_params``
+        apply to every turn (``thinking=False``, ``temperature=0.2``...)."""
+        if resume is not None:
+            if model is not None or system is not None or api_name is not None or space_params:
+                raise ValueError("resume= brings its own model and settings: pass nothing else")
+            return Conversation.from_dict(self, resume)
+        if model is None:
+            raise ValueError("conversation() needs a model (or resume=)")
+        if api_name is not None and (not isinstance(api_name, str) or not api_name.strip("/")):
+            raise ValueError(f"api_name must be an event name like '/chat', not {api_name!r}")
+        self._target(model)  # an unknown model fails here, not at the first turn
+        return Conversation(self, model, system=system, api_name=api_name, space_params=space_params)
+
+    @property
+    def chat(self) -> Chat:
+        """``client.chat(model, messages, ...)`` waits for the whole reply (a
+        :class:`ChatResult`: ``.text``, and ``.reasoning`` when the model
+        reasoned; the arguments are :meth:`stream`'s);
+        ``client.chat.completions.create(...)`` is the same in openai-python's
+        shape (:mod:`qwen_spaces.completions`)."""
+        return Chat(self)
+
+    def map(
+        self,
+        model: str,
+        inputs: Iterable[Any],
+        /,
+        *,
+        max_workers: int = 8,
+        executor: Optional[Executor] = None,
+        progress: bool = False,
+        **space_params: Any,
+    ) -> List["ChatResult | QwenSpacesError"]:
+        """Chat about each of ``inputs`` (prompts, or message lists) at once;
+        the results in input order, each a :class:`ChatResult` or, for an
+        input that failed, its :class:`QwenSpacesError` (see :mod:`qwen_spaces.batch`)."""
+        from .batch import map_chats
+
+        return map_chats(self, model, inputs, max_workers=max_workers, executor=executor,
+                         progress=progress, **space_params)
+
+    def space_keywords(self, model: str, *, api_name: Optional[str] = None) -> List[str]:
+        """The keyword parameters a chat with ``model`` accepts (its Space's
+        named inputs and settings; read from /config once for a Space
+        without a built-in profile)."""
+        target = self._target(model)
+        state = self._state(target, api_name.lstrip("/") if api_name else None)
+        return accepted_keywords(self._contract(state, None))
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        """Pickled (for an executor's worker process) a Client travels as its
+        settings, ``hf_token`` included, and opens its own connections there."""
+        from .batch import client_reference
+
+        return client_reference(self, self._settings)
 
     # -- preparing a turn -----------------------------------------------------
 
     def _prepare(
         self, model: str, messages: Any, system: Optional[str], image: Any,
         api_name: Optional[str], params: Dict[str, Any], on_status: Optional[StatusCallback],
+        thread: Optional[Thread] = None, presets: Mapping[str, Any] = EMPTY,
     ) -> _Turn:
         target = self._target(model)
         if api_name is not None and (not isinstance(api_name, str) or not api_name.strip("/")):
             raise ValueError(f"api_name must be an event name like '/chat', not {api_name!r}")
-        prompt, system_text = split_messages(messages, system)
+        prompt, system_text = split_messages(messages, system)  # checked before any request
         thinking = params.pop("thinking", None)
         if thinking is not None and not isinstance(thinking, bool):
             raise ValueError(f"thinking must be True or False, not {thinking!r}")
@@ -274,17 +426,51 @@ class Client:
         owner = space.name if space is not None else target.label
         if picture is not None and contract.slot(IMAGE) is None and not _multimodal(contract):
             raise ValueError(f"{owner} takes no image (its chat event has no image input)")
-        presets = {k: v for k, v in target.presets.items() if k not in params}
+        # a fallback inherits the first model's settings its Space takes (Qwen3's form model)
+        accepted = set(accepted_keywords(contract)) if presets else set()
+        presets = {**{k: v for k, v in presets.items() if k in accepted}, **target.presets}
+        presets = {k: v for k, v in presets.items() if k not in params}
+        mode = contract.history_mode
+        history: Optional[List[Any]] = None
+        expect: Optional[Tuple[int, ...]] = None
+        if mode == "input":  # earlier turns go in the chatbot input, in its format
+            pairs, last, _ = split_turns(messages, system)
+            if pairs is not None:
+                prompt = last
+                if pairs:
+                    history = history_value(self._history_format(state, contract), pairs)
+        elif mode == "session" and thread is not None:  # the Space holds the earlier turns
+            prompt = messages[-1]["content"]
+            expect = thread.turns
         values = fill_inputs(
             contract, owner, message=prompt, params={**presets, **params}, system=system_text,
+            history=history,
         )
-        before = self._before(state, contract, owner, system_text, thinking)
+        in_session = thread is not None and mode == "session"
+        first = not (in_session and thread is not None and thread.started)
+        before = self._before(state, contract, owner, system_text, thinking) if first else ()
         contract = state.contract or contract  # reading /config for the system prompt may move it
         label = target.label
         form = contract.form_fields()
         if space is not None and "model" in form:
             label = str(next(v for v in values.values() if isinstance(v, dict) and "model" in v)["model"])
-        return _Turn(state, contract, values, before, label, picture)
+        return _Turn(state, contract, values, before, label, picture,
+                     thread.session_hash if in_session and thread is not None else None, expect)
+
+    def _history_format(self, state: _SpaceState, contract: ChatContract) -> str:
+        """The chatbot format of the history input: a built-in profile's is
+        checked against /config (read once), since it differs per Gradio version."""
+        slot = contract.slot(HISTORY)
+        fmt = slot.format if slot is not None else "tuples"
+        if state.space is not None:
+            discovered = self._discovered(state)
+            if discovered is None:
+                return fmt
+            self._moved(state, contract)  # /config is read: the profile is checked against it now
+            live = discovered.slot(HISTORY)
+            if live is not None and live.format:
+                fmt = live.format
+        return fmt
 
     def _before(
         self, state: _SpaceState, contract: ChatContract, owner: str,
@@ -343,7 +529,11 @@ class Client:
         """The Space's /config, fetched at most once per Client (and Space)."""
         with state.lock:
             if state.config is None:
-                state.config = fetch_config(self._transport, state.root)
+                if state.space is None:  # known only by its /config: a busy Space is retried
+                    busy = retry_policy(self.max_retries, max_wait=self.retry_max_wait, busy_only=True)
+                    state.config = busy(fetch_config, self._transport, state.root)
+                else:
+                    state.config = fetch_config(self._transport, state.root)
                 log.info("read %s/config: Gradio %s, prefix %r", state.root,
                          state.config.version, state.config.api_prefix)
             return state.config
@@ -364,7 +554,8 @@ class Client:
         try:
             discovered = find_chat(config, api_name)
         except ProtocolError as exc:
-            raise ProtocolError(f"{state.root}: {exc.message}; is this the right Space?", url=state.root) from None
+            hint = f" (is {state.root} really {state.space.space_id}?)" if state.space is not None else ""
+            raise ProtocolError(f"{state.root}: {exc.message}{hint}", url=state.root) from None
         with state.lock:
             state.discovered = discovered
         return discovered
@@ -373,6 +564,8 @@ class Client:
         if state.contract is not None:
             return state.contract
         space = state.space
+        if space is None:
+            self._config(state)  # a Space known only by its /config: what went wrong is raised
         discovered = self._discovered(state)
         if discovered is None:
             if space is not None and space.protocol == "call":
@@ -407,14 +600,15 @@ class Client:
 
         return retry_policy(self.max_retries, max_wait=self.retry_max_wait, on_retry=on_retry)
 
-    def _submit(self, turn: _Turn, on_status: Optional[StatusCallback], started: float, reasoning: bool) -> Stream:
+    def _submit(self, turn: _Turn, on_status: Optional[StatusCallback], started: float, reasoning: bool,
+                hooks: Optional[Hooks] = None) -> Stream:
         state, contract = turn.state, turn.contract
-        session_hash = secrets.token_hex(6)
+        session_hash = turn.session_hash or secrets.token_hex(6)
         values = dict(turn.values)
         if turn.picture is not None:
             self._attach(turn, values, on_status)
         if contract.reply_step.fn_index < 0:  # a /call-only Space (its /config is unreadable)
-            return self._submit_call(turn, values, on_status, started, reasoning)
+            return self._submit_call(turn, values, on_status, started, reasoning, hooks)
         self._run_before(turn, values, session_hash, on_status, started)
         data = step_data(contract.reply_step, contract.slots, values)
 
@@ -428,7 +622,9 @@ class Client:
             return Submission(api_base, step.fn_index, step.api_name or "", session_hash, event_id)
 
         retrying = self._retrying(on_status)
-        unverified = state.space is not None and state.discovered is None
+        # a profile not yet checked against /config (or checked by another thread after this
+        # turn took its contract): a failed join or an empty job may mean the chat moved
+        unverified = state.space is not None and (state.discovered is None or contract is not state.contract)
         try:
             submission = retrying(attempt, contract)
         except QwenSpacesError as exc:
@@ -445,18 +641,22 @@ class Client:
             moved = self._moved(state, contract) if unverified else None
             return None if moved is None else retrying(attempt, moved)
 
-        job = self._job(turn, submission, started, on_status, repair if unverified else None)
+        job = self._job(turn, submission, started, on_status, repair if unverified else None, hooks)
         return Stream(job, reasoning=reasoning)
 
     def _job(self, turn: _Turn, submission: Submission, started: float,
-             on_status: Optional[StatusCallback], repair: Optional[Callable[[], Optional[Submission]]]) -> Job:
+             on_status: Optional[StatusCallback], repair: Optional[Callable[[], Optional[Submission]]],
+             hooks: Optional[Hooks]) -> Job:
         contract = turn.contract
-        return Job(
+        job = Job(
             transport=self._transport, timeout=self.timeout, model=turn.label,
             reply_output=contract.reply_output, root=turn.state.root, submission=submission,
             started=started, on_status=on_status, repair=repair,
-            think_tags=contract.reply_format != "pro",
+            think_tags=contract.reply_format != "pro", expect_turns=turn.expect_turns,
         )
+        if hooks is not None:
+            job.on_result, job.on_end = hooks
+        return job
 
     def _attach(self, turn: _Turn, values: Dict[int, Any], on_status: Optional[StatusCallback]) -> None:
         """Upload the image and put it where the Space takes it."""
@@ -500,14 +700,14 @@ class Client:
             take_outputs(step, outputs, values)
 
     def _submit_call(self, turn: _Turn, values: Dict[int, Any], on_status: Optional[StatusCallback],
-                     started: float, reasoning: bool) -> Stream:
+                     started: float, reasoning: bool, hooks: Optional[Hooks]) -> Stream:
         contract = turn.contract
         api_base = turn.state.root + contract.api_prefix
         api_name = contract.api_name or ""
         data = step_data(contract.reply_step, contract.slots, values)
         event_id = self._retrying(on_status)(call_api.submit, self._transport, api_base, api_name, data)
         submission = Submission(api_base, None, api_name, event_id, event_id)
-        return Stream(self._job(turn, submission, started, on_status, None), reasoning=reasoning)
+        return Stream(self._job(turn, submission, started, on_status, None, hooks), reasoning=reasoning)
 
 
 def _override_key(name: Any) -> str:
@@ -518,6 +718,37 @@ def _override_key(name: Any) -> str:
     if isinstance(name, str) and is_space_id(name):
         return name.lower()  # a Space id: every model that Space serves
     raise ValueError(f"base_urls: unknown model {name!r}; accepted names: {', '.join(models())} or a Space id")
+
+
+class _Secret(str):
+    """A token kept for a pickled copy: its repr never shows it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+def _fallback_key(name: Any) -> str:
+    built_in = get_model(name) if isinstance(name, str) else None
+    return built_in.name if built_in is not None else str(name).lower()
+
+
+def _check_fallbacks(fallbacks: Optional[Mapping[str, Sequence[str]]]) -> Dict[str, List[str]]:
+    """``{model name, alias or Space id: [models, Space ids or URLs to try next]}``."""
+    checked: Dict[str, List[str]] = {}
+    for name, others in (fallbacks or {}).items():
+        if isinstance(others, str) or not all(isinstance(o, str) and o.strip() for o in others):
+            raise ValueError(f"fallbacks[{name!r}] must be a list of model names, Space ids or URLs")
+        checked[_fallback_key(name)] = list(others)
+    return checked
+
+
+def _falls_back(error: QwenSpacesError) -> bool:
+    """Failures after which the next Space of a fallback list is tried (when
+    nothing has been streamed yet): unavailable (asleep past the wait,
+    paused, broken, unknown, queue full after retries), rate limited, quota."""
+    return isinstance(error, (SpaceUnavailableError, QuotaExceededError, RateLimitError))
 
 
 def _multimodal(contract: ChatContract) -> bool:

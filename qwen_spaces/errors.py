@@ -8,7 +8,7 @@ the Space sent is lost.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 __all__ = [
     "QwenSpacesError",
@@ -21,6 +21,13 @@ __all__ = [
     "StreamInterruptedError",
     "ProtocolError",
     "SpaceTimeoutError",
+    "ConversationLostError",
+    "ConversationBusyError",
+    "SpaceNotFoundError",
+    "SpacePausedError",
+    "SpaceBrokenError",
+    "SpaceNotReadyError",
+    "AllAttemptsFailedError",
 ]
 
 
@@ -57,6 +64,32 @@ class SpaceUnavailableError(QwenSpacesError):
     (raised after the retries are used up)."""
 
 
+class SpaceNotFoundError(SpaceUnavailableError):
+    """The Hub has no Space of that id (or it is private and the token cannot see it)."""
+
+
+class SpacePausedError(SpaceUnavailableError):
+    """The Space's owner paused it: only they can restart it (or duplicate it to run your own)."""
+
+
+class SpaceBrokenError(SpaceUnavailableError):
+    """The Space cannot run: its runtime stage (``stage``) is RUNTIME_ERROR,
+    BUILD_ERROR, CONFIG_ERROR, NO_APP_FILE or DELETING."""
+
+    def __init__(self, message: str, *, stage: Optional[str] = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.stage = stage
+
+
+class SpaceNotReadyError(SpaceUnavailableError):
+    """The Space was asleep or starting and did not reach RUNNING within the
+    Client's ``wake_timeout``; ``stage`` is the last stage the Hub reported."""
+
+    def __init__(self, message: str, *, stage: Optional[str] = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.stage = stage
+
+
 class QueueFullError(SpaceUnavailableError):
     """The Space's queue is full (HTTP 503 "Queue is full"), after retries."""
 
@@ -89,7 +122,18 @@ class SpaceAppError(QwenSpacesError):
 
 
 class QuotaExceededError(SpaceAppError):
-    """The Space reported that the (ZeroGPU) quota is exhausted."""
+    """The Space reported that the (ZeroGPU) quota is exhausted.  Never retried.
+
+    ``requested`` and ``left``: GPU seconds the job asked for and the quota
+    had left; ``retry_after``: seconds until the quota allows it again (from
+    "Try again in H:MM:SS"); each None when the message does not say.
+    """
+
+    def __init__(self, message: str, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        from .hub import parse_quota  # a leaf module; errors stays import-free at load
+
+        self.requested, self.left, self.retry_after = parse_quota(message)
 
 
 class StreamInterruptedError(QwenSpacesError):
@@ -107,3 +151,31 @@ class ProtocolError(QwenSpacesError):
 class SpaceTimeoutError(QwenSpacesError, TimeoutError):
     """The Space stopped sending (read timeout) or the job exceeded the total
     deadline (heartbeats alone do not extend it)."""
+
+
+class ConversationLostError(QwenSpacesError):
+    """The Space no longer holds this conversation (it restarted, or the
+    session expired): its reply shows another history than the one the
+    conversation holds.  ``messages`` are the conversation's messages (as
+    :attr:`Conversation.messages`), to seed a new one.  The turn was not
+    recorded."""
+
+    def __init__(self, message: str, *, messages: Optional[List[Dict[str, Any]]] = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.messages: List[Dict[str, Any]] = list(messages or [])
+
+
+class ConversationBusyError(QwenSpacesError):
+    """A conversation was asked for a turn while its previous turn is still
+    streaming (a conversation takes one turn at a time: use one per thread)."""
+
+
+class AllAttemptsFailedError(QwenSpacesError):
+    """Every model or Space of a fallback list failed before streaming
+    anything.  ``attempts``: ``(model, error)`` in the order tried; the
+    message lists each one and why."""
+
+    def __init__(self, attempts: List[Any]) -> None:
+        lines = "; ".join(f"{model}: {type(error).__name__}: {error}" for model, error in attempts)
+        super().__init__(f"no Space answered ({len(attempts)} tried): {lines}")
+        self.attempts = list(attempts)

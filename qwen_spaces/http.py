@@ -29,6 +29,9 @@ from .errors import (
     QueueFullError,
     QwenSpacesError,
     RateLimitError,
+    SpaceBrokenError,
+    SpaceNotFoundError,
+    SpacePausedError,
     SpaceTimeoutError,
     SpaceUnavailableError,
 )
@@ -126,6 +129,11 @@ def _detail(response: requests.Response) -> str:
     return excerpt(str(body))
 
 
+def _busy_page(text: str) -> bool:
+    """Hugging Face's "This application is currently busy" page (a Space at capacity)."""
+    return "currently busy" in text[:20000].lower()
+
+
 def error_for_response(response: requests.Response, what: str) -> QwenSpacesError:
     """The qwen_spaces error for a failed HTTP response to ``what``."""
     status = response.status_code
@@ -139,7 +147,7 @@ def error_for_response(response: requests.Response, what: str) -> QwenSpacesErro
         )
     if status == 429:
         return RateLimitError(message, retry_after=retry_after_seconds(response), **kw)
-    if status == 503 and "queue is full" in detail.lower():
+    if (status == 503 and "queue is full" in detail.lower()) or _busy_page(response.text):
         return QueueFullError(message, **kw)
     if status >= 500 or status in (408, 425):
         return SpaceUnavailableError(message, **kw)
@@ -231,6 +239,11 @@ class Transport:
         try:
             return response.json()
         except ValueError:
+            if _busy_page(response.text):
+                raise QueueFullError(
+                    f"{what}: the Space is busy (Hugging Face's \"application is currently busy\" page)",
+                    url=_public_url(response.url), status_code=response.status_code,
+                ) from None
             raise ProtocolError(
                 f"{what}: expected JSON, got {response.headers.get('Content-Type', 'no type')}: "
                 f"{excerpt(response.text)!r}",
@@ -265,6 +278,13 @@ class Transport:
             response.close()
             raise error
         return response
+
+    def ping(self, url: str, what: str) -> int:
+        """GET ``url`` and drop the body (waking a sleeping Space); its status."""
+        response = self._send("GET", url, what, stream=True)
+        status = response.status_code
+        response.close()
+        return status
 
     def close(self) -> None:
         self.session.close()
@@ -324,7 +344,13 @@ def _retryable(exc: BaseException) -> bool:
         return True
     if isinstance(exc.__cause__, requests.exceptions.SSLError):
         return False  # a certificate does not fix itself on retry
+    if isinstance(exc, (SpacePausedError, SpaceBrokenError, SpaceNotFoundError)):
+        return False  # the Hub said so: waiting is decided elsewhere (the lifecycle module)
     return isinstance(exc, SpaceUnavailableError) and exc.status_code != 404
+
+
+def _busy(exc: BaseException) -> bool:
+    return isinstance(exc, (QueueFullError, RateLimitError))
 
 
 class _RetryAfterOrBackoff(wait_base):
@@ -348,9 +374,12 @@ def retry_policy(
     initial_wait: float = 0.5,
     max_wait: float = 30.0,
     on_retry: Optional[Callable[[BaseException, float], None]] = None,
+    busy_only: bool = False,
 ) -> Retrying:
     """The retry policy for joining a queue: connection errors, 5xx (queue
-    full included) and 429, with backoff.  Never used after a job exists."""
+    full included) and 429, with backoff.  Never used after a job exists.
+    ``busy_only``: retry only a full queue or busy page and 429 (a Space that
+    answers but is busy), not a Space that may be down."""
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
@@ -362,7 +391,7 @@ def retry_policy(
     return Retrying(
         stop=stop_after_attempt(max_retries + 1),
         wait=_RetryAfterOrBackoff(initial_wait, max_wait),
-        retry=retry_if_exception(_retryable),
+        retry=retry_if_exception(_busy if busy_only else _retryable),
         reraise=True,
         before_sleep=before_sleep,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
-__all__ = ["ROLES", "split_messages", "format_prompt"]
+__all__ = ["ROLES", "split_messages", "split_turns", "format_prompt"]
 
 ROLES = ("system", "user", "assistant")
 
@@ -66,3 +66,19 @@ def format_prompt(turns: Sequence[Tuple[str, str]]) -> str:
     lines = [f"{role.capitalize()}: {content}" for role, content in turns]
     lines.append("Assistant:")
     return "\n".join(lines)
+
+
+def split_turns(
+    messages: Any, system: Optional[str] = None
+) -> Tuple[Optional[List[Tuple[str, str]]], str, Optional[str]]:
+    """For a Space that takes history natively: ``(earlier (user, assistant)
+    pairs, the last user message, system text)``.  The pairs are None when the
+    messages do not alternate user, assistant, ..., user (then the prompt is
+    the flattened conversation, as :func:`split_messages` gives it)."""
+    prompt, system_text = split_messages(messages, system)
+    turns = [(role, c) for role, c in _check(messages) if role != "system"]
+    roles = [role for role, _ in turns]
+    if len(turns) % 2 == 0 or roles != ["user", "assistant"] * (len(turns) // 2) + ["user"]:
+        return None, prompt, system_text
+    pairs = [(turns[i][1], turns[i + 1][1]) for i in range(0, len(turns) - 1, 2)]
+    return pairs, turns[-1][1], system_text

@@ -89,6 +89,7 @@ class Space(NamedTuple):
     components: Tuple[int, ...] = ()
     reply_component: Optional[int] = None
     system_setting: Optional[str] = None  # the settings key that holds the system prompt
+    keeps_history: bool = False  # the conversation lives in the session's gr.State
 
     @property
     def host(self) -> str:
@@ -112,7 +113,7 @@ class Space(NamedTuple):
             steps=(step,), slots=slots, reply_component=reply, reply_format=self.reply_format,
             api_prefix=self.api_prefix if api_prefix is None else api_prefix,
             events=MappingProxyType(events), system_field=self.system_setting,
-            field_rules=MappingProxyType(rules),
+            field_rules=MappingProxyType(rules), keeps_history=self.keeps_history,
         )
 
     def _slot(self, cid: int, name: str) -> Slot:
@@ -186,6 +187,7 @@ QWEN3_DEMO = Space(
     thinking=True,
     toggle_fn=3,
     supports_message_history=True,
+    keeps_history=True,
 )
 
 QWEN3_VL_DEMO = Space(
@@ -207,6 +209,7 @@ QWEN3_VL_DEMO = Space(
     toggle_fn=1,
     supports_system_message=False,
     supports_message_history=True,
+    keeps_history=True,
     supports_vision=True,
 )
 

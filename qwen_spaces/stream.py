@@ -19,6 +19,7 @@ import requests
 import urllib3
 
 from .errors import (
+    ConversationLostError,
     ProtocolError,
     QwenSpacesError,
     SpaceAppError,
@@ -29,6 +30,7 @@ from .http import Timeout, Transport, within_deadline
 from .protocol import call as call_api
 from .protocol import queue
 from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
+from .protocol.history import user_turns
 from .protocol.reply import ReplyText
 from .protocol.sse import excerpt, iter_chunks, iter_events
 from .protocol.think import REASONING, TEXT, ThinkSplitter, split_think
@@ -73,8 +75,10 @@ class Status(NamedTuple):
     """Progress of a call, for ``on_status`` callbacks.
 
     ``kind``: "retrying" (the Space was unavailable; ``eta`` is the wait),
-    "queued" (``rank`` 0-based, ``queue_size``, ``eta`` seconds), "running",
-    "progress" or "log" (``message``).
+    "waking" (the Space was asleep: woken, waiting for it) or "starting" (it
+    is building or starting; ``message`` says its stage), "queued" (``rank``
+    0-based, ``queue_size``, ``eta`` seconds), "running", "progress" or "log"
+    (``message``).
     """
 
     kind: str
@@ -154,6 +158,7 @@ class Job:
         on_status: Optional[StatusCallback],
         repair: Optional[Callable[[], Optional[Submission]]] = None,
         think_tags: bool = True,
+        expect_turns: Optional[Tuple[int, ...]] = None,
     ) -> None:
         self.transport = transport
         self.timeout = timeout
@@ -165,6 +170,11 @@ class Job:
         self.started = started
         self.on_status = on_status
         self.repair = repair
+        self.expect_turns = expect_turns  # user turns the reply's chatbot may show (a conversation)
+        self.shown_turns: Optional[int] = None  # ... and what it showed
+        self.on_end: Optional[Callable[["Job", Optional[BaseException]], None]] = None  # once, at the end
+        self._ended = False
+        self.on_result: Optional[Callable[["Job"], None]] = None  # told once the reply completed
         self.response: Optional[requests.Response] = None
         self.finished = False
         self.completed = False  # the Space said the job is over (its final value is in)
@@ -215,6 +225,14 @@ class Job:
             fn_index=sub.fn_index, event_id=sub.event_id,
         )
 
+    def ended(self, error: Optional[BaseException] = None) -> None:
+        """The stream is over (completed, failed or closed): tell ``on_end``, once."""
+        if self._ended:
+            return
+        self._ended = True
+        if self.on_end is not None:
+            self.on_end(self, error)
+
     def close_response(self) -> None:
         response, self.response = self.response, None
         if response is not None:
@@ -253,6 +271,8 @@ class Job:
             timings=Timings(self.queue_wait, self.first_delta, time.monotonic() - self.started),
             reasoning=reasoning,
         )
+        if self.on_result is not None:
+            self.on_result(self)
 
 
 def _values(job: Job, kind: str, payload: Any) -> Tuple[str, str]:
@@ -261,6 +281,8 @@ def _values(job: Job, kind: str, payload: Any) -> Tuple[str, str]:
         raise StreamInterruptedError("the job was cancelled on the Space")
     try:
         value = payload[job.reply_output]
+        if job.expect_turns is not None:
+            _check_history(job, value)
         if kind is FULL:
             if job.queue_wait is None:
                 job.queue_wait = time.monotonic() - job.started
@@ -268,6 +290,22 @@ def _values(job: Job, kind: str, payload: Any) -> Tuple[str, str]:
         return job.reply.final(value)
     except _SHAPE_ERRORS as exc:
         raise _shape_error(exc) from exc
+
+
+def _check_history(job: Job, value: Any) -> None:
+    """A conversation kept on the Space: its chatbot must show every turn we
+    hold plus this one; fewer means the Space forgot the conversation."""
+    shown = user_turns(value)
+    if shown is None:
+        return
+    expected = job.expect_turns or ()
+    if shown not in expected:
+        raise ConversationLostError(
+            f"the Space no longer holds this conversation (its chat shows {shown} user turn(s), "
+            f"expected {' or '.join(map(str, expected))}): it restarted or the session expired; "
+            "start a new conversation (the error's .messages hold this one's)"
+        )
+    job.shown_turns = shown
 
 
 Piece = Union[str, Delta]
@@ -370,19 +408,22 @@ def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generat
                 error.message = reply.error  # the Space's message, shown in the chat
                 error.args = (reply.error,)
             partial, partial_reasoning = reply.text, reply.reasoning
-            if job.think is not None:
-                thought, partial = split_think(partial)
+            if job.think is not None:  # what the splitter still held back was never handed out
+                held = len(job.think.held)
+                thought, partial = split_think(partial[:len(partial) - held] if held else partial)
                 partial_reasoning += thought
             error.partial_text, error.partial_reasoning = partial, partial_reasoning
             error.url = error.url or job.root
         if not isinstance(error, SpaceAppError):
             job.cancel()
         job.finished = True
+        job.ended(error)
         if error is exc:
             raise
         raise error from exc
     finally:
         job.close_response()
+        job.ended()
 
 
 class Stream:
@@ -407,6 +448,27 @@ class Stream:
 
     def __iter__(self) -> "Stream":
         return self
+
+    def fall_back_with(self, after: Callable[[QwenSpacesError], "Stream"]) -> None:
+        """Until the first delta, a failure of the job hands over to the stream
+        ``after(error)`` opens (which raises when there is nothing to fall back to)."""
+        self._deltas = self._falling_back(self._deltas, after)
+
+    def _falling_back(self, deltas: Iterator[Any],
+                      after: Callable[[QwenSpacesError], "Stream"]) -> Generator[Any, None, None]:
+        while True:
+            try:
+                first = next(deltas)
+            except StopIteration:
+                return
+            except QwenSpacesError as exc:
+                replacement = after(exc)
+                replacement._closed = True  # its job is ours now: its finalizer must not cancel it
+                self._job, deltas = replacement._job, replacement._deltas
+                continue
+            yield first
+            yield from deltas
+            return
 
     def __next__(self) -> Any:
         return next(self._deltas)
@@ -445,6 +507,7 @@ class Stream:
         self._job.close_response()
         if not self._job.finished:
             self._job.cancel()
+        self._job.ended()
 
     def __del__(self) -> None:
         if self._closed or sys.is_finalizing():
@@ -455,6 +518,7 @@ class Stream:
         if not job.finished:
             # not in the collecting thread: a finalizer must not block on HTTP
             threading.Thread(target=job.cancel, name="qwen-spaces-cancel", daemon=True).start()
+        job.ended()
 
     def __repr__(self) -> str:
         state = "done" if self._job.finished else ("closed" if self._closed else "open")

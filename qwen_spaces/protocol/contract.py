@@ -80,6 +80,7 @@ class ChatContract(NamedTuple):
     system_setter: Optional[int] = None
     system_field: Optional[str] = None  # the settings form's field for a system prompt
     field_rules: Mapping[str, Slot] = EMPTY  # constraints on the form's fields, by name
+    keeps_history: bool = False  # the app keeps the conversation in session state (pinned data)
 
     @property
     def reply_step(self) -> Step:
@@ -103,6 +104,20 @@ class ChatContract(NamedTuple):
     def params(self) -> Dict[str, Slot]:
         """The keyword-settable inputs by name (PARAM slots)."""
         return {slot.name: slot for slot in self.slots.values() if slot.role == PARAM and slot.name}
+
+    @property
+    def history_mode(self) -> str:
+        """How the app takes earlier turns: "input" (a chatbot input, in its
+        format), "session" (a ``gr.State`` the chat event reads and updates:
+        the server keeps the conversation per session) or "none"."""
+        if self.slot(HISTORY) is not None:
+            return "input"
+        if self.keeps_history:
+            return "session"
+        outputs = {cid for step in self.steps for cid in step.outputs}
+        if any(slot.role == STATE and slot.component in outputs for slot in self.slots.values()):
+            return "session"
+        return "none"
 
     def form_fields(self) -> Dict[str, Any]:
         """The settings form's fields and their defaults ({} without a form)."""

@@ -15,7 +15,9 @@ import pytest
 from qwen_spaces import ChatResult, Status, get_space
 from tests.integration.conftest import CHAT_SPACES
 from tests.integration.expect import chat_text, collect, echo_reply, model_size_of, unique, user
+from tests.servers.apps import generic_replies as gen
 from tests.servers.apps import replies
+from tests.servers.launcher import Replica
 
 
 @pytest.mark.parametrize("space", CHAT_SPACES)
@@ -90,16 +92,40 @@ def test_empty_reply(make_client: Callable[..., Any], space: str, version: str) 
 
 
 @pytest.mark.parametrize("space", CHAT_SPACES)
-def test_history_is_flattened_into_the_prompt(make_client: Callable[..., Any], space: str,
-                                              version: str) -> None:
+def test_history_goes_in_the_chatbot_input(make_client: Callable[..., Any],
+                                           replica: Callable[..., Replica], space: str,
+                                           version: str) -> None:
     client = make_client(space, version)
+    last = unique("echo it back")
     messages = [
         {"role": "user", "content": "What is 2+2?"},
         {"role": "assistant", "content": "4."},
+        {"role": "user", "content": last},
+    ]
+    result = client.chat(space, messages)
+    system = get_space(space).default_system
+    assert result.text == echo_reply(last, system, version, model_size_of(space))
+    server = replica(space, version)
+    [call] = [line for line in gen.read_log(server.yield_log)
+              if line.get("fn") == "model_chat" and line.get("message") == last]
+    history = call["history"]  # the earlier turn, in the Space's chatbot format
+    if replies.chatbot_format(version) == "tuples":
+        assert history == [["What is 2+2?", "4."]]
+    else:
+        assert [(m["role"], gen.text_of(m["content"])) for m in history] == [
+            ("user", "What is 2+2?"), ("assistant", "4.")]
+
+
+@pytest.mark.parametrize("space", CHAT_SPACES)
+def test_odd_histories_are_flattened_into_the_prompt(make_client: Callable[..., Any], space: str,
+                                                     version: str) -> None:
+    client = make_client(space, version)
+    messages = [  # two user turns in a row: no (user, assistant) pairs to send natively
+        {"role": "user", "content": "What is 2+2?"},
         {"role": "user", "content": unique("echo it back")},
     ]
-    flattened = "\n".join([f"User: {messages[0]['content']}", "Assistant: 4.",
-                           f"User: {messages[2]['content']}", "Assistant:"])
+    flattened = "\n".join([f"User: {messages[0]['content']}", f"User: {messages[1]['content']}",
+                           "Assistant:"])
     result = client.chat(space, messages)
     system = get_space(space).default_system
     assert result.text == echo_reply(flattened, system, version, model_size_of(space))

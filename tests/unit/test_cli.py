@@ -29,7 +29,7 @@ from qwen_spaces.errors import (
     SpaceUnavailableError,
     StreamInterruptedError,
 )
-from qwen_spaces.spaces import MODELS
+from qwen_spaces.spaces import MODELS, get_model
 from qwen_spaces.testing import LocalSpace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,7 +221,7 @@ def test_app_error_exits_1_with_one_line_after_the_partial_reply(local, capsys) 
     [
         ({"join_status": [(401, {"detail": "Unauthorized"}, {})]}, ["refused access", "HF_TOKEN"]),
         ({"join_status": [(404, {"detail": "Not Found"}, {})]}, ["unavailable", "--base-url"]),
-        ({"quota_error_after": 0}, ["GPU quota", "retry later"]),
+        ({"quota_error_after": 0}, ["GPU quota", "retry in 2 h 5 min"]),
         ({"cut_after": 3}, ["cut off", "retry"]),
     ],
 )
@@ -369,17 +369,63 @@ def _interactive(local: Callable[..., LocalSpace], monkeypatch: pytest.MonkeyPat
     return chat(space), prompts, space
 
 
+def _histories(space: LocalSpace) -> List[Any]:
+    """The chatbot history each chat event received (the seed layout: input 1)."""
+    return [event.data[1] for event in space.events if event.fn_index == space.spec.fn_index]
+
+
 def test_interactive_chat_keeps_the_conversation(local, capsys, monkeypatch) -> None:
-    rc, prompts, _ = _interactive(local, monkeypatch, "first\nsecond\n\n/reset\n/what\nthird\n")
+    rc, prompts, space = _interactive(local, monkeypatch, "first\nsecond\n\n/reset\n/what\nthird\n")
     assert rc == 0  # Ctrl-D (end of input)
-    assert prompts == [
-        "first",
-        "User: first\nAssistant: R1\nUser: second\nAssistant:",
-        "third",
-    ]
+    assert prompts == ["first", "second", "third"]  # the earlier turns go in the history input
+    assert _histories(space) == [[], [["first", "R1"]], []]
     out, err = capsys.readouterr()
     assert "R1\n" in out and "R2\n" in out and "R3\n" in out
     assert "/reset" in err and "forgotten" in err and "unknown command /what" in err
+
+
+def test_interactive_save_and_resume(local, capsys, monkeypatch, tmp_path) -> None:
+    saved = tmp_path / "conv.json"
+    rc, prompts, space = _interactive(local, monkeypatch, f"first\nsecond\n/save {saved}\n")
+    assert rc == 0 and prompts == ["first", "second"]
+    assert f"--resume {saved}" in capsys.readouterr().err
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert get_model(data["model"]) == get_model(space.model)
+    assert data["messages"] == [
+        {"role": "user", "content": "first"}, {"role": "assistant", "content": "R1"},
+        {"role": "user", "content": "second"}, {"role": "assistant", "content": "R2"},
+    ]
+    monkeypatch.setattr(sys, "stdin", TTY("third\n"))
+    assert main(["chat", "--base-url", space.url, "--resume", str(saved)]) == 0
+    assert prompts == ["first", "second", "third"]
+    assert _histories(space)[-1] == [["first", "R1"], ["second", "R2"]]
+    assert "R3" in capsys.readouterr().out
+
+
+def test_interactive_resume_errors(local, capsys, monkeypatch, tmp_path) -> None:
+    space = local()
+    monkeypatch.setattr(sys, "stdin", TTY(""))
+    missing = tmp_path / "nope.json"
+    assert main(["chat", "--base-url", space.url, "--resume", str(missing)]) == 2
+    assert "cannot read a saved conversation" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"model": "qwen-2-5-max"}', encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", TTY("hi\n"))
+    assert main(["chat", "--base-url", space.url, "--resume", str(bad)]) == 2
+    assert "resume=" in capsys.readouterr().err
+    assert space.joins == 0
+
+
+def test_interactive_qwen3_keeps_the_conversation_on_the_space(local, capsys, monkeypatch) -> None:
+    space = local("qwen3-demo")
+    monkeypatch.setattr(sys, "stdin", TTY("one\ntwo\nthree\n"))
+    assert main(["chat", "-m", "qwen3-8b", "--base-url", space.url, "--no-thinking"]) == 0
+    requests = space.model_requests
+    assert [len(r.messages) for r in requests] == [1, 3, 5]  # the Space's own history grows
+    assert [r.messages[-1]["content"] for r in requests] == ["one", "two", "three"]
+    assert len({r.session_hash for r in requests}) == 1  # one session: the conversation's
+    assert not any(r.enable_thinking for r in requests)  # the toggle ran once, in that session
+    assert "received 3 user messages" in capsys.readouterr().out
 
 
 def test_interactive_exit_command(local, capsys, monkeypatch) -> None:

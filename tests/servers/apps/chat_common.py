@@ -14,6 +14,7 @@ import gradio as gr
 
 # isort: split
 # (app-local module, importable because the script's folder is on sys.path)
+from generic_replies import log_call
 from replies import CRASH_MESSAGE, EARLY_MESSAGE, MODEL_SIZES, QUOTA_MESSAGE, Plan, append_yield, plan_for
 
 MAJOR = int(gr.__version__.split(".")[0])
@@ -45,6 +46,7 @@ def run_chat(query: Optional[str], history: Optional[List[Any]], system: Optiona
              model_size: Optional[str] = None) -> Iterator[ChatOutputs]:
     """Yield ``("", chatbot, system)`` with a growing reply, as the Qwen Spaces do."""
     query, history = query or "", list(history or [])
+    log_call("model_chat", query, history, system=system)  # what the Space received
     plan = plan_for(query, system, model_size)
     log = os.environ.get("YIELD_LOG")
     if plan.empty:
