@@ -14,7 +14,9 @@ import threading
 import time
 from concurrent.futures import Executor
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 
+from . import config_cache
 from .completions import Chat
 from .conversation import Conversation
 from .errors import (
@@ -85,6 +87,7 @@ class _SpaceState:
         )
         self.config: Optional[AppConfig] = None
         self.discovered: Optional[ChatContract] = None
+        self.from_cache = False  # config (and what was found in it) came from the disk cache
         self.lock = threading.Lock()
 
 
@@ -122,8 +125,9 @@ class Client:
     Safe to share between threads.
 
     :param hf_token: Hugging Face token for private or duplicated Spaces
-        (default: the ``HF_TOKEN`` environment variable).  Sent as
-        ``Authorization: Bearer`` to the Space's own host only.
+        (default: ``HF_TOKEN``, else the token file ``hf auth login`` wrote;
+        ``False``: none).  Sent as ``Authorization: Bearer`` to the Space's
+        own host, and to the Hub's runtime API when a Space fails.
     :param proxies: requests-style proxies, e.g. ``{"https": "http://proxy:3128"}``.
     :param timeout: a :class:`Timeout`, or a number (the read timeout).
     :param max_retries: retries of the queue join on connection errors, 5xx,
@@ -136,12 +140,19 @@ class Client:
         threads streaming at once.
     :param max_image_bytes: the largest image accepted for upload.
     :param verify: TLS verification (``True``, or a CA bundle path).
+    :param wake_timeout: seconds to wait for a sleeping or starting Space
+        (asked of the Hub only after a Space known by its id failed).
+    :param fallbacks: ``{model, alias or Space id: [models, ids or URLs]}``
+        tried in order before the first delta when one is unavailable.
+    :param config_cache: keep the ``/config`` of Spaces known only by id or
+        URL on disk (``~/.cache/qwen-spaces``): None (default) for Spaces not
+        on this machine, True for all, False for none.
     """
 
     def __init__(
         self,
         *,
-        hf_token: Optional[str] = None,
+        hf_token: "str | bool | None" = None,
         proxies: Optional[Mapping[str, str]] = None,
         timeout: "Timeout | float | None" = None,
         max_retries: int = 3,
@@ -153,6 +164,7 @@ class Client:
         retry_max_wait: float = 30.0,
         wake_timeout: float = 300.0,
         fallbacks: Optional[Mapping[str, Sequence[str]]] = None,
+        config_cache: Optional[bool] = None,
     ) -> None:
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValueError(f"max_retries must be an int >= 0, not {max_retries!r}")
@@ -169,6 +181,9 @@ class Client:
         if isinstance(wake_timeout, bool) or not isinstance(wake_timeout, (int, float)) or wake_timeout < 0:
             raise ValueError(f"wake_timeout must be a number of seconds >= 0, not {wake_timeout!r}")
         self._fallbacks = _check_fallbacks(fallbacks)
+        if config_cache not in (None, True, False):
+            raise ValueError(f"config_cache must be None, True or False, not {config_cache!r}")
+        self._config_cache = config_cache
         self._transport = Transport(
             hf_token=resolve_token(hf_token), proxies=proxies, timeout=self.timeout,
             pool_maxsize=pool_maxsize, verify=verify,
@@ -182,6 +197,7 @@ class Client:
             base_urls=dict(base_urls or {}), pool_maxsize=pool_maxsize, max_image_bytes=max_image_bytes,
             verify=verify, allow_http=allow_http, retry_max_wait=retry_max_wait,
             wake_timeout=wake_timeout, fallbacks={k: list(v) for k, v in self._fallbacks.items()},
+            config_cache=config_cache,
         )
 
     def __repr__(self) -> str:
@@ -323,10 +339,12 @@ class Client:
         """``submit()``; if the Space (known by its Hub id) failed before its
         job started, ask the Hub why: wait for it to wake or start and submit
         once more, or raise what the Hub says (paused, broken, not found)."""
+        target = self._target(model)
         try:
             return submit()
         except QwenSpacesError as exc:
-            target = self._target(model)
+            if self._forget_cached(target.root):  # a stale /config from the disk cache?
+                return self._open(model, submit, on_status)
             if target.space_id is None or not worth_asking(exc):
                 raise
             self._lifecycle.ensure_running(target.space_id, target.root, exc, on_status)
@@ -528,15 +546,46 @@ class Client:
     def _config(self, state: _SpaceState) -> AppConfig:
         """The Space's /config, fetched at most once per Client (and Space)."""
         with state.lock:
-            if state.config is None:
-                if state.space is None:  # known only by its /config: a busy Space is retried
-                    busy = retry_policy(self.max_retries, max_wait=self.retry_max_wait, busy_only=True)
-                    state.config = busy(fetch_config, self._transport, state.root)
-                else:
-                    state.config = fetch_config(self._transport, state.root)
-                log.info("read %s/config: Gradio %s, prefix %r", state.root,
-                         state.config.version, state.config.api_prefix)
-            return state.config
+            if state.config is not None:
+                return state.config
+            cache = self._caches(state)
+            cached = config_cache.load(state.root) if cache else None
+            if cached is not None:
+                state.config, state.from_cache = cached, True
+                log.debug("%s/config from the disk cache", state.root)
+                return cached
+            if state.space is None:  # known only by its /config: a busy Space is retried
+                busy = retry_policy(self.max_retries, max_wait=self.retry_max_wait, busy_only=True)
+                config = busy(fetch_config, self._transport, state.root)
+            else:
+                config = fetch_config(self._transport, state.root)
+            log.info("read %s/config: Gradio %s, prefix %r", state.root, config.version, config.api_prefix)
+            if cache:
+                config_cache.save(state.root, config)
+            state.config, state.from_cache = config, False
+            return config
+
+    def _caches(self, state: _SpaceState) -> bool:
+        """Whether this Space's /config is kept on disk: Spaces known only by
+        their /config; by default not loopback servers (local, cheap to ask)."""
+        if state.space is not None or self._config_cache is False:
+            return False
+        return self._config_cache is True or not _is_loopback(state.root)
+
+    def _forget_cached(self, root: str) -> bool:
+        """Drop what a cached /config of ``root`` told (it may be stale); True if there was some."""
+        forgot = False
+        with self._states_lock:
+            states = [st for st in self._states.values() if st.root == root and st.from_cache]
+        for state in states:
+            with state.lock:
+                if state.from_cache:
+                    state.config = state.discovered = state.contract = None
+                    state.from_cache, forgot = False, True
+        if forgot:
+            config_cache.forget(root)
+            log.info("%s failed with a cached /config: reading /config again", root)
+        return forgot
 
     def _discovered(self, state: _SpaceState) -> Optional[ChatContract]:
         """The chat contract the live /config shows (None if /config cannot
@@ -718,6 +767,11 @@ def _override_key(name: Any) -> str:
     if isinstance(name, str) and is_space_id(name):
         return name.lower()  # a Space id: every model that Space serves
     raise ValueError(f"base_urls: unknown model {name!r}; accepted names: {', '.join(models())} or a Space id")
+
+
+def _is_loopback(root: str) -> bool:
+    host = (urlsplit(root).hostname or "").lower()
+    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 class _Secret(str):

@@ -9,7 +9,7 @@ from typing import Any, Dict, NamedTuple, Optional
 from ..errors import ProtocolError
 from ..http import Transport
 
-__all__ = ["AppConfig", "fetch_config"]
+__all__ = ["AppConfig", "fetch_config", "parse_config"]
 
 SUPPORTED_PROTOCOLS = ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3")
 
@@ -47,7 +47,11 @@ class AppConfig(NamedTuple):
 
 def fetch_config(transport: Transport, root: str) -> AppConfig:
     """GET ``{root}/config`` (always at the root, whatever the prefix)."""
-    raw = transport.get_json(f"{root}/config", "reading the Space's /config")
+    return parse_config(transport.get_json(f"{root}/config", "reading the Space's /config"))
+
+
+def parse_config(raw: Any) -> AppConfig:
+    """An app's /config JSON, checked."""
     if not isinstance(raw, dict):
         raise ProtocolError("the Space's /config is not a JSON object")
     protocol = raw.get("protocol") or "ws"
