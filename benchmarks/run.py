@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # full: medians of 5 interleaved runs (~5-10 min)
     python benchmarks/run.py --quick    # smoke: smaller N, fewer runs (< 1 min)
+    python benchmarks/run.py --wire     # then the latency-proxy table (wire.py, ~15 min more)
 
 Starts the replay server (``replay_server.py``), then for every run and every
 measurement spawns one fresh process per client (``clients.py``), rotating the client
@@ -513,8 +514,22 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p.add_argument(
         "--json",
         default=str(HERE / "results" / "last_run.json"),
-        help="where to write raw results ('' to skip)",
+        help="where to write raw results ('' to skip; the --wire results go to wire_last_run.json beside it)",
     )
+    p.add_argument(
+        "--wire",
+        "--latency",
+        action="store_true",
+        help="after the CPU table, the latency-proxy table (wire.py: real Gradio replicas; ~15 min, "
+        "~3 with --quick)",
+    )
+    p.add_argument("--wire-only", action="store_true", help="only the latency-proxy table")
+    wire_options = p.add_argument_group("latency proxy (--wire), see wire.py")
+    # wire.py's own options, as --wire-runs, --wire-lengths, ... (importing wire starts
+    # nothing: the replicas start only with --wire)
+    import wire
+
+    wire.add_options(wire_options, prefix="wire-")
     return p.parse_args(argv)
 
 
@@ -531,8 +546,8 @@ def pick_clients(wanted: Sequence[str]) -> List[str]:
     return clients
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    opts = parse_args(argv)
+def run_cpu(opts: argparse.Namespace) -> int:
+    """The CPU benchmark against the replay server: prints its table; 1 on a failure."""
     plan = QUICK if opts.quick else FULL
     if opts.runs:
         plan = Plan(**dict(asdict(plan), runs=opts.runs))
@@ -565,6 +580,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 1
     print("\nall reconstructed texts match the streamed text (sha256)")
     return 0
+
+
+def run_wire(opts: argparse.Namespace) -> int:
+    """The latency-proxy benchmark (wire.py): prints its table; 1 on a failure."""
+    import wire
+
+    plan = wire.plan_from(opts, wire.QUICK if opts.quick else wire.WirePlan(), prefix="wire-")
+    print(f"\nlatency proxy: starting the replay server and {len(plan.cases)} Spaces' servers", flush=True)
+    results, context = wire.run_plan(plan)
+    print("\n" + wire.report(results, context, plan))
+    if opts.json:
+        wire.write_json(str(Path(opts.json).with_name("wire_last_run.json")), results, context)
+    failures = wire.check(results, plan)
+    if failures:
+        print("\nFAILED (latency proxy):\n" + "\n".join(failures))
+        return 1
+    print("\nevery latency-proxy reply ended with the expected text (sha256)")
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    opts = parse_args(argv)
+    status = 0 if opts.wire_only else run_cpu(opts)
+    if opts.wire or opts.wire_only:
+        status = max(status, run_wire(opts))
+    return status
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qwen_spaces import Client
-from qwen_spaces import config_cache
+from qwen_spaces import Client, config_cache
 from qwen_spaces.testing import LocalSpace
 
 USER = [{"role": "user", "content": "Hi"}]
