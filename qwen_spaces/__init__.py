@@ -4,14 +4,18 @@
 >>> with Client() as client:                                  # doctest: +SKIP
 ...     for delta in client.stream("qwen-2-5-max", [{"role": "user", "content": "Hi"}]):
 ...         print(delta, end="", flush=True)
+
+Only the errors load with the package; each other name loads its module on
+first use (``import qwen_spaces`` stays as cheap as its dependencies).
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .client import Client  # noqa: E402
-from .completions import ChatCompletion, ChatCompletionChunk, CompletionStream  # noqa: E402
-from .conversation import Conversation  # noqa: E402
-from .errors import (  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any, List
+
+from .errors import (
+    AllAttemptsFailedError,
     AuthenticationError,
     ConversationBusyError,
     ConversationLostError,
@@ -21,13 +25,56 @@ from .errors import (  # noqa: E402
     QwenSpacesError,
     RateLimitError,
     SpaceAppError,
+    SpaceBrokenError,
+    SpaceNotFoundError,
+    SpaceNotReadyError,
+    SpacePausedError,
     SpaceTimeoutError,
     SpaceUnavailableError,
     StreamInterruptedError,
 )
-from .http import Timeout  # noqa: E402
-from .spaces import Param, Space, get_space, models  # noqa: E402
-from .stream import ChatResult, Delta, Status, Stream, Timings  # noqa: E402
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .client import Client
+    from .completions import ChatCompletion, ChatCompletionChunk, CompletionStream
+    from .conversation import Conversation
+    from .http import Timeout
+    from .spaces import Param, Space, get_space, models
+    from .stream import ChatResult, Delta, Status, Stream, Timings
+
+_LAZY = {
+    "Client": ".client",
+    "ChatCompletion": ".completions",
+    "ChatCompletionChunk": ".completions",
+    "CompletionStream": ".completions",
+    "Conversation": ".conversation",
+    "Timeout": ".http",
+    "Param": ".spaces",
+    "Space": ".spaces",
+    "get_space": ".spaces",
+    "models": ".spaces",
+    "ChatResult": ".stream",
+    "Delta": ".stream",
+    "Status": ".stream",
+    "Stream": ".stream",
+    "Timings": ".stream",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qwen_spaces' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Client",
@@ -48,6 +95,10 @@ __all__ = [
     "QwenSpacesError",
     "SpaceUnavailableError",
     "QueueFullError",
+    "SpaceNotFoundError",
+    "SpacePausedError",
+    "SpaceBrokenError",
+    "SpaceNotReadyError",
     "RateLimitError",
     "AuthenticationError",
     "SpaceAppError",
@@ -57,5 +108,6 @@ __all__ = [
     "SpaceTimeoutError",
     "ConversationLostError",
     "ConversationBusyError",
+    "AllAttemptsFailedError",
     "__version__",
 ]

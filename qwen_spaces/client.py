@@ -13,12 +13,21 @@ import secrets
 import threading
 import time
 from concurrent.futures import Executor
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 from urllib.parse import urlsplit
 
-from . import config_cache
-from .completions import Chat
-from .conversation import Conversation
 from .errors import (
     AllAttemptsFailedError,
     AuthenticationError,
@@ -30,17 +39,10 @@ from .errors import (
 )
 from .http import Timeout, Transport, check_base_url, retry_policy
 from .hub import resolve_token
-from .images import load_image
-from .lifecycle import Lifecycle, worth_asking
 from .prompt import split_messages, split_turns
-from .protocol import call as call_api
 from .protocol import queue
-from .protocol.chain import run_step
 from .protocol.config import AppConfig, fetch_config
 from .protocol.contract import EMPTY, HISTORY, IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
-from .protocol.discovery import find_chat
-from .protocol.files import file_data, upload
-from .protocol.history import history_value
 from .protocol.inputs import accepted_keywords, fill_inputs, step_data, take_outputs
 from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
@@ -54,6 +56,11 @@ from .stream import (
     network_error,
     read_events,
 )
+
+if TYPE_CHECKING:  # loaded on first use (what a call does not need, it does not import)
+    from .completions import Chat
+    from .conversation import Conversation
+    from .lifecycle import Lifecycle
 
 __all__ = ["Client"]
 
@@ -188,7 +195,8 @@ class Client:
             hf_token=resolve_token(hf_token), proxies=proxies, timeout=self.timeout,
             pool_maxsize=pool_maxsize, verify=verify,
         )
-        self._lifecycle = Lifecycle(self._transport.get_json, self._wake, float(wake_timeout))
+        self.wake_timeout = float(wake_timeout)
+        self._lifecycle: Optional[Lifecycle] = None  # made on the first failure that needs it
         self._states: Dict[Tuple[str, Optional[str], Optional[str]], _SpaceState] = {}
         self._states_lock = threading.Lock()
         self._settings: Dict[str, Any] = dict(  # what a pickled copy is rebuilt from
@@ -250,6 +258,8 @@ class Client:
         ``/config``; a built-in profile is checked against it)."""
         target = self._target(model)
         config = self.space_config(model)
+        from .protocol.discovery import find_chat
+
         return find_chat(config, api_name or (target.space.api_name if target.space else None))
 
     def _state(self, target: _Target, api_name: Optional[str]) -> _SpaceState:
@@ -345,8 +355,12 @@ class Client:
         except QwenSpacesError as exc:
             if self._forget_cached(target.root):  # a stale /config from the disk cache?
                 return self._open(model, submit, on_status)
+            from .lifecycle import Lifecycle, worth_asking
+
             if target.space_id is None or not worth_asking(exc):
                 raise
+            if self._lifecycle is None:
+                self._lifecycle = Lifecycle(self._transport.get_json, self._wake, self.wake_timeout)
             self._lifecycle.ensure_running(target.space_id, target.root, exc, on_status)
         return submit()
 
@@ -367,6 +381,8 @@ class Client:
         name, Space id or URL, as for :meth:`stream`), or the one ``resume``
         holds (what :meth:`Conversation.to_dict` returned).  ``space_params``
         apply to every turn (``thinking=False``, ``temperature=0.2``...)."""
+        from .conversation import Conversation
+
         if resume is not None:
             if model is not None or system is not None or api_name is not None or space_params:
                 raise ValueError("resume= brings its own model and settings: pass nothing else")
@@ -385,6 +401,8 @@ class Client:
         reasoned; the arguments are :meth:`stream`'s);
         ``client.chat.completions.create(...)`` is the same in openai-python's
         shape (:mod:`qwen_spaces.completions`)."""
+        from .completions import Chat
+
         return Chat(self)
 
     def map(
@@ -438,7 +456,11 @@ class Client:
         space = target.space
         if space is not None and api_name is None:
             _check_profile(space, system_text, image, thinking)
-        picture = load_image(image, self.max_image_bytes) if image is not None else None
+        picture = None
+        if image is not None:
+            from .images import load_image
+
+            picture = load_image(image, self.max_image_bytes)
         state = self._state(target, api_name.lstrip("/") if api_name else None)
         contract = self._contract(state, on_status)
         owner = space.name if space is not None else target.label
@@ -456,6 +478,8 @@ class Client:
             if pairs is not None:
                 prompt = last
                 if pairs:
+                    from .protocol.history import history_value
+
                     history = history_value(self._history_format(state, contract), pairs)
         elif mode == "session" and thread is not None:  # the Space holds the earlier turns
             prompt = messages[-1]["content"]
@@ -549,6 +573,8 @@ class Client:
             if state.config is not None:
                 return state.config
             cache = self._caches(state)
+            if cache:
+                from . import config_cache
             cached = config_cache.load(state.root) if cache else None
             if cached is not None:
                 state.config, state.from_cache = cached, True
@@ -583,6 +609,8 @@ class Client:
                     state.config = state.discovered = state.contract = None
                     state.from_cache, forgot = False, True
         if forgot:
+            from . import config_cache
+
             config_cache.forget(root)
             log.info("%s failed with a cached /config: reading /config again", root)
         return forgot
@@ -599,6 +627,8 @@ class Client:
         except QwenSpacesError as exc:
             log.debug("could not read the Space's /config: %s", exc)
             return None
+        from .protocol.discovery import find_chat
+
         api_name = state.api_name or (state.space.api_name if state.space else None)
         try:
             discovered = find_chat(config, api_name)
@@ -677,7 +707,9 @@ class Client:
         try:
             submission = retrying(attempt, contract)
         except QwenSpacesError as exc:
-            moved = self._moved(state, contract) if unverified and exc.status_code in (404, 500) else None
+            # checked whatever ``unverified`` said: another thread may be moving the contract now
+            profile = state.space is not None and exc.status_code in (404, 500)
+            moved = self._moved(state, contract) if profile else None
             if moved is None:
                 raise
             contract = moved
@@ -712,6 +744,8 @@ class Client:
         assert turn.picture is not None  # noqa: S101
         name, content, mime = turn.picture
         api_base = turn.state.root + turn.contract.api_prefix
+        from .protocol.files import file_data, upload
+
         path = self._retrying(on_status)(upload, self._transport, api_base, name, content, mime)
         ref = file_data(path, name, mime, len(content))
         for cid, slot in turn.contract.slots.items():
@@ -732,6 +766,8 @@ class Client:
             return read_events(response, self.timeout, deadline)
 
         def run(fn_index: int, data: List[Any], queued: bool, trigger: Optional[int]) -> List[Any]:
+            from .protocol.chain import run_step
+
             try:
                 return run_step(self._transport, api_base, fn_index=fn_index, data=data,
                                 session_hash=session_hash, queued=queued, open_events=events,
@@ -754,6 +790,8 @@ class Client:
         api_base = turn.state.root + contract.api_prefix
         api_name = contract.api_name or ""
         data = step_data(contract.reply_step, contract.slots, values)
+        from .protocol import call as call_api
+
         event_id = self._retrying(on_status)(call_api.submit, self._transport, api_base, api_name, data)
         submission = Submission(api_base, None, api_name, event_id, event_id)
         return Stream(self._job(turn, submission, started, on_status, None, hooks), reasoning=reasoning)

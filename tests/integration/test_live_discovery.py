@@ -57,7 +57,7 @@ def test_wrong_app_is_an_error_not_a_hang(space_url: Callable[..., str],
     event and says so."""
     with Client(base_urls={"qwen-2-5-max": space_url("qwen-qvq-72b-preview", version)},
                 timeout=20.0) as client:
-        with pytest.raises(ProtocolError, match="has no event /model_chat.*is this the right Space"):
+        with pytest.raises(ProtocolError, match="has no event /model_chat.*is .* really Qwen/Qwen2.5-Max-Demo"):
             client.chat("qwen-2-5-max", user(unique("hello")))
 
 
