@@ -26,7 +26,7 @@ from .errors import (
     SpaceTimeoutError,
     StreamInterruptedError,
 )
-from .http import Timeout, Transport, within_deadline
+from .http import Timeout, Transport, release, within_deadline
 from .protocol import call as call_api
 from .protocol import queue
 from .protocol.events import CANCELLED, DIFF, DONE, FULL, STATUS
@@ -235,7 +235,11 @@ class Job:
 
     def close_response(self) -> None:
         response, self.response = self.response, None
-        if response is not None:
+        if response is None:
+            return
+        if self.result is not None and self.submission.fn_index is not None:
+            release(response)  # complete: its connection may serve the next join
+        else:
             response.close()
 
     def status(self, message: Dict[str, Any]) -> None:
