@@ -319,7 +319,7 @@ def _client(args: argparse.Namespace, model: str) -> Client:
     if args.base_url and "://" in model:
         raise ValueError(f"-m {model} is already a URL: --base-url moves a model name or a Space id; drop one")
     base_urls = {model: args.base_url} if args.base_url else None
-    client = Client(base_urls=base_urls, timeout=_timeout(args.timeout))
+    client = Client(base_urls=base_urls, timeout=_timeout(args.timeout), wake_timeout=args.wake_timeout)
     args.space_url = client.space_url(model)  # for error messages
     return client
 
@@ -773,6 +773,8 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
                         help="use this copy of the model's Space (a duplicate, a local server)")
     parser.add_argument("--timeout", metavar="S", type=_seconds(allow_zero=False),
                         help="give up after S seconds in total (default 600)")
+    parser.add_argument("--wake-timeout", metavar="S", type=_seconds(allow_zero=True), default=300.0,
+                        help="wait at most S seconds for a sleeping or starting Space (default 300)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -147,7 +147,10 @@ def error_for_response(response: requests.Response, what: str) -> QwenSpacesErro
         )
     if status == 429:
         return RateLimitError(message, retry_after=retry_after_seconds(response), **kw)
-    if (status == 503 and "queue is full" in detail.lower()) or _busy_page(response.text):
+    if _busy_page(response.text):
+        return QueueFullError(f"{what} failed: HTTP {status}: the Space is busy (Hugging Face's "
+                              "\"application is currently busy\" page)", **kw)
+    if status == 503 and "queue is full" in detail.lower():
         return QueueFullError(message, **kw)
     if status >= 500 or status in (408, 425):
         return SpaceUnavailableError(message, **kw)
