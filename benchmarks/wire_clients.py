@@ -259,7 +259,9 @@ def make_call(space: Dict[str, Any]) -> Runner:
 def make_qwen_spaces(space: Dict[str, Any]) -> Runner:
     from qwen_spaces import Client
 
-    client = Client(base_urls=space.get("qs_base_urls"), timeout=120)
+    # config_cache=True: the benchmark's Spaces are on loopback, where the disk cache of a
+    # Space's /config is off by default; a real Space (not on this machine) gets it by default
+    client = Client(base_urls=space.get("qs_base_urls"), timeout=120, config_cache=True)
     messages = [{"role": "user", "content": space["prompt"]}]
 
     def run(reply: Reply) -> None:
@@ -275,7 +277,8 @@ def make_gradio_client(space: Dict[str, Any]) -> Runner:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     from gradio_client import Client
 
-    client = Client(space["url"], verbose=False, download_files=False)
+    # httpx's default 5 s timeout fails on a loaded machine; 120 s, as qwen_spaces gets
+    client = Client(space["url"], verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
     args = fill(space["gc_args"], space["prompt"])
     index = space.get("gc_index")
     calls = [0]
