@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import statistics
 import subprocess
 import sys
@@ -531,14 +532,20 @@ def client_versions(plan: WirePlan) -> Dict[str, str]:
 
 
 def git_state() -> str:
-    """The commit measured, and whether qwen_spaces/ differed from it."""
+    """Which qwen_spaces was measured: its tree at HEAD, and any uncommitted changes
+    (a commit elsewhere in the repository does not change it)."""
     def git(*args: str) -> str:
         proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO)
         return proc.stdout.strip()
 
+    tree = git("rev-parse", "--short", "HEAD:qwen_spaces")
     diff = git("diff", "HEAD", "--", "qwen_spaces") + git("status", "--porcelain", "--", "qwen_spaces")
-    dirty = f" + uncommitted changes in qwen_spaces/ ({hashlib.sha1(diff.encode()).hexdigest()[:8]})" if diff else ""
-    return git("rev-parse", "--short", "HEAD") + dirty
+    dirty = f" + uncommitted changes ({hashlib.sha1(diff.encode()).hexdigest()[:8]})" if diff else ""
+    return f"tree {tree} (commit {git('rev-parse', '--short', 'HEAD')}){dirty}"
+
+
+def _without_commit(state: str) -> str:
+    return re.sub(r" \(commit \w+\)", "", state)
 
 
 def jobs(plan: WirePlan) -> Iterator[Tuple[int, Case, int, List[str]]]:
@@ -589,8 +596,9 @@ def run_plan(plan: WirePlan, log: bool = True) -> Tuple[Dict[str, Any], Dict[str
         finally:
             servers.close()
     context["seconds"] = round(time.time() - started, 1)
-    if git_state() != context["git"]:
-        context["git"] += f", then {git_state()} (qwen_spaces changed during the run)"
+    end = git_state()
+    if _without_commit(end) != _without_commit(context["git"]):
+        context["git"] += f", then {end} (qwen_spaces changed during the run)"
     return results, context
 
 
