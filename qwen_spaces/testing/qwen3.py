@@ -69,22 +69,27 @@ _ADD_MESSAGE_INFO = {
 
 
 class Qwen3Layout:
-    """The Space's components and dependencies (its captured /config), and /info."""
+    """The Space's components and dependencies (its captured /config), and /info.
+    A layout of the same app family (Qwen3-VL-Demo) overrides the class data."""
 
     fn_index, trigger_id = ADD_MESSAGE, 33
+    served = (ADD_MESSAGE, TOGGLE_THINKING)  # the events this imitation runs; the rest are no-ops
+    config_json = CONFIG_JSON
 
     def __init__(self) -> None:
-        config = json.loads(CONFIG_JSON)
+        config = json.loads(self.config_json)
         self.deps = [self._dependency(d) for d in config["dependencies"]]
 
-    @staticmethod
-    def _dependency(dep: dict[str, Any]) -> Dependency:
-        kind = dep["api_name"] if dep["id"] in (ADD_MESSAGE, TOGGLE_THINKING) else "noop"
+    def _dependency(self, dep: dict[str, Any]) -> Dependency:
+        kind = dep["api_name"] if dep["id"] in self.served else "noop"
         return Dependency(kind, dep["api_name"], dep["targets"], dep["inputs"], dep["outputs"],
                           dep["types"]["generator"], dep["id"])
 
+    def add_message_info(self) -> dict[str, Any]:
+        return copy.deepcopy(_ADD_MESSAGE_INFO)
+
     def config(self, root: str) -> dict[str, Any]:
-        config: dict[str, Any] = json.loads(CONFIG_JSON.replace("@ROOT@", root))
+        config: dict[str, Any] = json.loads(self.config_json.replace("@ROOT@", root))
         return config
 
     def info(self) -> dict[str, Any]:
@@ -92,7 +97,7 @@ class Qwen3Layout:
         for dep in self.deps:
             if dep.api_name and dep.api_name != "unnamed":
                 named["/" + dep.api_name] = {"parameters": [], "returns": [], "show_api": True}
-        named["/add_message"] = copy.deepcopy(_ADD_MESSAGE_INFO)
+        named["/add_message"] = self.add_message_info()
         return {"named_endpoints": named, "unnamed_endpoints": {}}
 
     def dep(self, fn_index: Any) -> Dependency | None:

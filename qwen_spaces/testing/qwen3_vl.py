@@ -29,8 +29,7 @@ from types import MappingProxyType
 from typing import Any, Optional
 
 from .jobs import TOKEN, Job, Plan, Settings, echo_reply
-from .layouts import Dependency
-from .qwen3 import Chat, Qwen3Demo, _message, _Turn, _update
+from .qwen3 import Chat, Qwen3Demo, Qwen3Layout, _message, _Turn, _update
 from .qwen3_vl_data import ADD_MESSAGE_INFO_JSON, CONFIG_JSON
 from .upstream import ERROR_TRIGGER, Chunk, ModelRequest, Reply
 
@@ -48,40 +47,16 @@ _WORD = re.compile(r"\S+\s*")
 _DATA_URL = re.compile(r"data:([^;,]+);base64,(.*)", re.DOTALL)
 
 
-class Qwen3VLLayout:
+class Qwen3VLLayout(Qwen3Layout):
     """The Space's components and dependencies (its recorded /config), and /info."""
 
     fn_index, trigger_id = ADD_MESSAGE, 31
+    served = (ADD_MESSAGE, TOGGLE_THINKING)
+    config_json = CONFIG_JSON
 
-    def __init__(self) -> None:
-        config = json.loads(CONFIG_JSON)
-        self.deps = [self._dependency(d) for d in config["dependencies"]]
-
-    @staticmethod
-    def _dependency(dep: dict[str, Any]) -> Dependency:
-        kind = dep["api_name"] if dep["id"] in (ADD_MESSAGE, TOGGLE_THINKING) else "noop"
-        return Dependency(kind, dep["api_name"], dep["targets"], dep["inputs"], dep["outputs"],
-                          dep["types"]["generator"], dep["id"])
-
-    def config(self, root: str) -> dict[str, Any]:
-        config: dict[str, Any] = json.loads(CONFIG_JSON.replace("@ROOT@", root))
-        return config
-
-    def info(self) -> dict[str, Any]:
-        named: dict[str, Any] = {}
-        for dep in self.deps:
-            if dep.api_name and dep.api_name != "unnamed":
-                named["/" + dep.api_name] = {"parameters": [], "returns": [], "show_api": True}
-        named["/add_message"] = json.loads(ADD_MESSAGE_INFO_JSON)
-        return {"named_endpoints": named, "unnamed_endpoints": {}}
-
-    def dep(self, fn_index: Any) -> Dependency | None:
-        if isinstance(fn_index, int) and 0 <= fn_index < len(self.deps):
-            return self.deps[fn_index]
-        return None
-
-    def dep_by_api(self, api_name: str) -> Dependency | None:
-        return next((d for d in self.deps if d.api_name == api_name), None)
+    def add_message_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = json.loads(ADD_MESSAGE_INFO_JSON)
+        return info
 
 
 @dataclass
