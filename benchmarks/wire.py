@@ -45,7 +45,7 @@ import fake_dashscope  # noqa: E402  (tests/servers/apps/qwen3_demo: the Qwen3 r
 import generic_replies  # noqa: E402  (tests/servers/apps: the ChatInterface replica's replies)
 import workload  # noqa: E402
 from proxy import DelayProxy  # noqa: E402
-from run import MAIN_PYTHON, ReplayServer, child_env  # noqa: E402
+from run import MAIN_PYTHON, ReplayServer, child_env, compile_byte_code  # noqa: E402
 
 from qwen_spaces.spaces import QWEN3_DEMO  # noqa: E402
 from tests.servers import gradio_envs, launcher  # noqa: E402
@@ -563,6 +563,7 @@ def warm_up(plan: WirePlan, servers: Servers) -> None:
     every other N.  A fresh Gradio server is slow on its first requests (a first queue join
     on the 6.31.0 ChatInterface replica once took 15 s, and /info is built on first use);
     that belongs to the server's start, not to the client that happens to come first."""
+    compile_byte_code()
     for key in plan.cases:
         case = CASES[key]
         for n in plan.lengths:

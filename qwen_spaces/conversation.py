@@ -34,6 +34,10 @@ __all__ = ["Conversation"]
 log = logging.getLogger("qwen_spaces")
 
 FORMAT = "qwen_spaces.conversation/1"
+# Gradio notices a dropped /queue/data stream within its 50 ms poll and then
+# stops every event of that session: a turn joined before that is lost with it.
+_DROP_SETTLE = 0.3
+_sleep = time.sleep
 _UNCHANGED = " (the conversation is unchanged: the turn was not recorded; you may try it again)"
 
 
@@ -74,6 +78,7 @@ class Conversation:
         self._space_turns = space_turns  # user turns the Space's session may hold
         self._started = started  # the session's first-turn events ran
         self._busy = threading.Lock()
+        self._dropped_at: Optional[float] = None  # when a turn's stream in the session was dropped
 
     def __repr__(self) -> str:
         return f"<qwen_spaces.Conversation model={self.model} turns={len(self._messages) // 2}>"
@@ -157,6 +162,7 @@ class Conversation:
             if in_session:  # failed or closed: the Space may or may not keep the turn
                 self._space_turns = tuple(sorted({*thread.turns, *(n - 1 for n in thread.turns)}))
                 self._started = True
+                self._dropped_at = time.monotonic()
             if isinstance(error, QwenSpacesError):
                 _unchanged(error)
             self._busy.release()
@@ -167,6 +173,10 @@ class Conversation:
                 self.model, sent, self.system, image, self.api_name, dict(self._params), on_status, thread,
             )
             in_session = turn.session_hash is not None
+            if in_session and self._dropped_at is not None:
+                # let the Space finish cleaning up after the dropped stream first
+                _sleep(max(0.0, self._dropped_at + _DROP_SETTLE - time.monotonic()))
+                self._dropped_at = None
             return client._submit(turn, on_status, time.monotonic(), bool(reasoning), (completed, ended))  # noqa: SLF001
 
         return client._open(self.model, submit, on_status)  # noqa: SLF001 (wakes a sleeping Space)

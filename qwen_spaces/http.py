@@ -331,28 +331,40 @@ def within_deadline(
     limited to the time left before ``deadline`` (a ``time.monotonic()``
     value): a Space that goes silent cannot hold a call past its total
     timeout, however long the read timeout is."""
-    sock = _socket_of(response) if deadline is not None else None
-    iterator = iter(chunks)
-    while True:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise SpaceTimeoutError("the reply took longer than the total timeout")
-            # the socket keeps its read timeout until the deadline is nearer
-            if sock is not None and (read_timeout is None or left < read_timeout):
-                try:
-                    sock.settimeout(left)
-                except OSError:
-                    sock = None
-        try:
-            chunk = next(iterator)
-        except StopIteration:
-            return
-        except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-            if deadline is not None and time.monotonic() >= deadline - 0.01:
-                raise SpaceTimeoutError("the reply took longer than the total timeout") from exc
-            raise
-        yield chunk
+    if deadline is None:
+        yield from chunks
+        return
+    sock = _socket_of(response)
+    # until ``near``, a whole read timeout still ends before the deadline
+    near = deadline - read_timeout if read_timeout is not None else float("-inf")
+
+    def limit_wait(now: float) -> None:
+        nonlocal sock
+        left = deadline - now
+        if left <= 0:
+            raise SpaceTimeoutError("the reply took longer than the total timeout")
+        if sock is not None:
+            try:
+                sock.settimeout(left)
+            except OSError:
+                sock = None
+
+    monotonic = time.monotonic
+    try:
+        now = monotonic()
+        if now >= near:
+            limit_wait(now)
+        for chunk in chunks:
+            yield chunk
+            now = monotonic()
+            if now >= near:
+                limit_wait(now)
+    except SpaceTimeoutError:
+        raise
+    except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+        if monotonic() >= deadline - 0.01:
+            raise SpaceTimeoutError("the reply took longer than the total timeout") from exc
+        raise
 
 
 def _ssl_reason(exc: BaseException) -> str:

@@ -342,60 +342,61 @@ def _ending(job: Job, reasoning: bool) -> Iterator[Piece]:
                 yield piece
 
 
-def _steps(job: Job, items: Iterator[Tuple[str, Any]]) -> Iterator[Tuple[str, str]]:
-    """``(reasoning, answer)`` deltas of one job, resubmitting once to the
-    right event if the Space's built-in facts named the wrong one."""
-    reply = job.reply
-    index = job.reply_output
-    while True:
-        try:
-            for kind, payload in items:
-                if kind is DIFF:  # the token step
-                    try:
-                        yield reply.edits(payload[index])
-                    except _SHAPE_ERRORS as exc:
-                        raise _shape_error(exc) from exc
-                elif kind is STATUS:
-                    job.status(payload)
-                elif kind is DONE:
-                    final = _values(job, kind, payload)
-                    if not any(final) and not reply.text and not reply.reasoning:
-                        retry = job.try_repair()  # an empty reply: the wrong event?
-                        if retry is not None:
-                            items = retry
-                            break
-                    job.completed = True
-                    yield final
-                    return
-                else:
-                    yield _values(job, kind, payload)
-            else:
-                raise StreamInterruptedError("the event stream ended before the reply completed")
-        except (SpaceAppError, ProtocolError):
-            retry = job.try_repair()  # nothing came: was it the wrong event?
-            if retry is None:
-                raise
-            items = retry
-
-
 def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generator[Piece, None, None]:
-    """The stream loop: one pass per message, one yield per delta."""
-    think = job.think
-    last: List[Piece] = []
+    """The stream loop: one pass per message, one yield per delta.
+
+    If the job ends without any text in a way that suggests the Space's
+    built-in facts named the wrong event, it is resubmitted once to the right
+    one (``Job.try_repair``) and the loop reads the new job's items.
+    """
+    reply, index, think = job.reply, job.reply_output, job.think
+    fast = False  # a plain answer token may go out as is (the token step)
+    last: List[Piece] = []  # the final value's deltas, held back until the result is ready
     try:
-        for thought, text in _steps(job, items):
-            if not (thought or text):
-                continue
-            if job.first_delta is None:
-                job.first_delta = time.monotonic() - job.started
-            if job.completed:  # held back until the result is ready (see below)
-                last.extend(_pieces(job, thought, text, reasoning))
-            elif text and not thought and not reasoning and (think is None or think.passing):
-                yield text  # the token step
-            else:
-                yield from _pieces(job, thought, text, reasoning)
-        if job.reply.error is not None:
-            raise SpaceAppError(job.reply.error)
+        while not job.completed:
+            try:
+                for kind, payload in items:
+                    if kind is DIFF:
+                        try:
+                            thought, text = reply.edits(payload[index])
+                        except _SHAPE_ERRORS as exc:
+                            raise _shape_error(exc) from exc
+                        if fast and text and not thought:
+                            yield text  # the token step
+                            continue
+                    elif kind is STATUS:
+                        job.status(payload)
+                        continue
+                    elif kind is DONE:
+                        thought, text = _values(job, kind, payload)
+                        if not (thought or text or reply.text or reply.reasoning):
+                            retry = job.try_repair()  # an empty reply: the wrong event?
+                            if retry is not None:
+                                items = retry
+                                break
+                        job.completed = True
+                        if thought or text:
+                            if job.first_delta is None:
+                                job.first_delta = time.monotonic() - job.started
+                            last.extend(_pieces(job, thought, text, reasoning))
+                        break
+                    else:
+                        thought, text = _values(job, kind, payload)
+                    if not (thought or text):
+                        continue
+                    if job.first_delta is None:
+                        job.first_delta = time.monotonic() - job.started
+                    yield from _pieces(job, thought, text, reasoning)
+                    fast = not reasoning and (think is None or think.passing)
+                else:
+                    raise StreamInterruptedError("the event stream ended before the reply completed")
+            except (SpaceAppError, ProtocolError):
+                retry = job.try_repair()  # nothing came: was it the wrong event?
+                if retry is None:
+                    raise
+                items = retry
+        if reply.error is not None:
+            raise SpaceAppError(reply.error)
         last.extend(_ending(job, reasoning))
         # finished before the last delta goes out, so a consumer that stops
         # right after it finds the result and closing cancels nothing

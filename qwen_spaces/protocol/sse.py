@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Iterable, Iterator, List, Tuple
+from typing import Any, Callable, Iterable, Iterator, List, Tuple
 
 import requests
 import sseclient
@@ -82,38 +82,34 @@ def _whole_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def _events(chunks: Iterable[bytes]) -> Iterator[Event]:
-    iterator = iter(chunks)
-    pending: List[bytes] = []  # bytes of an event not yet terminated
-    for chunk in iterator:
-        if b"\r" in chunk:  # CR line ends: the general parser, from here on
-            yield from _by_sseclient(itertools.chain(pending, (chunk,), iterator))
-            return
-        if b"\n" not in chunk:
-            pending.append(chunk)  # a piece of a long event: join once, later
-            continue
-        if pending:
-            pending.append(chunk)
-            chunk = b"".join(pending)
-        blocks = chunk.split(b"\n\n")
-        tail = blocks.pop()
-        pending = [tail] if tail else []
-        for block in blocks:
-            if block[:6] == b"data: " and b"\n" not in block:
-                yield "message", block[6:].decode("utf-8")
-            elif block:
-                yield from _parse_block(block)
-    if pending:
-        yield from _parse_block(b"".join(pending))
-
-
 def iter_events(chunks: Iterable[bytes]) -> Iterator[Event]:
     """Yield ``(event_name, data)`` for each SSE event in the byte stream.
 
     Bytes that are not UTF-8 are a :class:`ProtocolError`.
     """
+    iterator = iter(chunks)
+    pending: List[bytes] = []  # bytes of an event not yet terminated
     try:
-        yield from _events(chunks)
+        for chunk in iterator:
+            if b"\r" in chunk:  # CR line ends: the general parser, from here on
+                yield from _by_sseclient(itertools.chain(pending, (chunk,), iterator))
+                return
+            if b"\n" not in chunk:
+                pending.append(chunk)  # a piece of a long event: join once, later
+                continue
+            if pending:
+                pending.append(chunk)
+                chunk = b"".join(pending)
+            blocks = chunk.split(b"\n\n")
+            tail = blocks.pop()
+            pending = [tail] if tail else []
+            for block in blocks:
+                if block[:6] == b"data: " and b"\n" not in block:
+                    yield "message", block[6:].decode("utf-8")
+                elif block:
+                    yield from _parse_block(block)
+        if pending:
+            yield from _parse_block(b"".join(pending))
     except UnicodeDecodeError as exc:
         bad = exc.object[max(0, exc.start - 60) : exc.end + 20]
         raise ProtocolError(f"the Space sent an event that is not UTF-8: {excerpt(repr(bad))}") from None
@@ -125,8 +121,18 @@ def excerpt(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# json.loads without the two whitespace regex matches it spends on every message
+_scan: Callable[[str, int], Tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
 def decode_json(data: str) -> Any:
     """Parse one event's data, turning any failure into :class:`ProtocolError`."""
+    try:
+        value, end = _scan(data, 0)
+        if end == len(data):  # Gradio's shape: one JSON value, nothing around it
+            return value
+    except (StopIteration, ValueError, RecursionError):
+        pass  # json.loads gives the error (or accepts surrounding whitespace)
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as exc:

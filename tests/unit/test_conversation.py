@@ -18,6 +18,7 @@ from qwen_spaces import (
     ConversationLostError,
     Delta,
 )
+from qwen_spaces import conversation as conversation_module
 from qwen_spaces.prompt import split_turns
 from qwen_spaces.protocol.history import history_value, user_turns
 from qwen_spaces.testing import LocalSpace
@@ -256,6 +257,29 @@ def test_a_closed_qwen3_turn_then_the_next_turn(local: Callable[..., LocalSpace]
         assert len(conversation.messages) == 2
         conversation.chat("q3")  # the Space may keep the closed turn: not a lost conversation
         assert [m["content"] for m in conversation.messages if m["role"] == "user"] == ["q1", "q3"]
+
+
+def test_the_turn_after_a_closed_one_waits_for_the_space_to_drop_the_old_stream(
+    local: Callable[..., LocalSpace], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Gradio notices a dropped /queue/data stream at its next 50 ms poll and then ends every
+    # event of the session: a turn joined in the same session before that would be lost.
+    waits: List[float] = []
+    monkeypatch.setattr(conversation_module, "_sleep", waits.append)
+    space = local("qwen3-demo", tokens=["one ", "two ", "three"], token_delay=0.05)
+    with Client(base_urls={"Qwen/Qwen3-Demo": space.url}) as client:
+        conversation = client.conversation("qwen3-4b")
+        conversation.chat("q1")
+        conversation.chat("q2")
+        assert waits == []  # completed turns leave nothing to clean up
+        stream = conversation.stream("q3")
+        next(stream)
+        stream.close()
+        assert conversation.chat("q4").text == "one two three"
+        assert len(waits) == 1 and 0.1 < waits[0] <= conversation_module._DROP_SETTLE
+        conversation.chat("q5")
+        assert len(waits) == 1
+    assert [m["content"] for m in conversation.messages if m["role"] == "user"] == ["q1", "q2", "q4", "q5"]
 
 
 def test_threads_do_not_mix_their_conversations(local: Callable[..., LocalSpace]) -> None:
