@@ -152,8 +152,9 @@ class Client:
     :param fallbacks: ``{model, alias or Space id: [models, ids or URLs]}``
         tried in order before the first delta when one is unavailable.
     :param config_cache: keep the ``/config`` of Spaces known only by id or
-        URL on disk (``~/.cache/qwen-spaces``): None (default) for Spaces not
-        on this machine, True for all, False for none.
+        URL, and of built-in ``/call`` Spaces (QVQ), on disk
+        (``~/.cache/qwen-spaces``): None (default) for Spaces not on this
+        machine, True for all, False for none.
     """
 
     def __init__(
@@ -345,16 +346,22 @@ class Client:
         extra = self._fallbacks.get(_fallback_key(model)) or self._fallbacks.get(target.label.lower()) or []
         return [model, *extra]
 
-    def _open(self, model: str, submit: Callable[[], Stream], on_status: Optional[StatusCallback]) -> Stream:
+    def _open(self, model: str, submit: Callable[[], Stream], on_status: Optional[StatusCallback],
+              resubmit: bool = True) -> Stream:
         """``submit()``; if the Space (known by its Hub id) failed before its
         job started, ask the Hub why: wait for it to wake or start and submit
-        once more, or raise what the Hub says (paused, broken, not found)."""
+        once more, or raise what the Hub says (paused, broken, not found).
+
+        A job submitted with a /config from the disk cache that fails before
+        its first delta (the Space was redeployed and the cached event is now
+        another one) drops the cache entry and, if ``resubmit``, is submitted
+        again with the Space's /config read anew."""
         target = self._target(model)
         try:
-            return submit()
+            stream = submit()
         except QwenSpacesError as exc:
             if self._forget_cached(target.root):  # a stale /config from the disk cache?
-                return self._open(model, submit, on_status)
+                return self._open(model, submit, on_status, resubmit)
             from .lifecycle import Lifecycle, worth_asking
 
             if target.space_id is None or not worth_asking(exc):
@@ -362,7 +369,25 @@ class Client:
             if self._lifecycle is None:
                 self._lifecycle = Lifecycle(self._transport.get_json, self._wake, self.wake_timeout)
             self._lifecycle.ensure_running(target.space_id, target.root, exc, on_status)
-        return submit()
+            return submit()
+        if self._cached(target.root):
+
+            def stale(failure: QwenSpacesError) -> Stream:
+                if not self._forget_cached(target.root):
+                    raise failure
+                if not resubmit:
+                    failure.message += " (the Space's cached /config was out of date: it is read anew next time)"
+                    failure.args = (failure.message,)
+                    raise failure
+                return self._open(model, submit, on_status, resubmit)
+
+            stream.fall_back_with(stale)
+        return stream
+
+    def _cached(self, root: str) -> bool:
+        """Whether what the client knows of ``root`` came from the disk cache."""
+        with self._states_lock:
+            return any(st.root == root and st.from_cache for st in self._states.values())
 
     def _wake(self, root: str) -> None:
         status = self._transport.ping(root + "/", "waking the Space")
@@ -593,8 +618,13 @@ class Client:
 
     def _caches(self, state: _SpaceState) -> bool:
         """Whether this Space's /config is kept on disk: Spaces known only by
-        their /config; by default not loopback servers (local, cheap to ask)."""
-        if state.space is not None or self._config_cache is False:
+        their /config, and built-in Spaces known by their ``/call`` API name,
+        whose queue event every new Client finds in /config (other built-in
+        Spaces read /config only to repair a failed join: it must be fresh);
+        by default not loopback servers (local, cheap to ask)."""
+        if self._config_cache is False:
+            return False
+        if state.space is not None and state.space.protocol != "call":
             return False
         return self._config_cache is True or not _is_loopback(state.root)
 

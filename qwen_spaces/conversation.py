@@ -179,7 +179,8 @@ class Conversation:
                 self._dropped_at = None
             return client._submit(turn, on_status, time.monotonic(), bool(reasoning), (completed, ended))  # noqa: SLF001
 
-        return client._open(self.model, submit, on_status)  # noqa: SLF001 (wakes a sleeping Space)
+        # not resubmitted after a failed job: the turn's hooks have run
+        return client._open(self.model, submit, on_status, resubmit=False)  # noqa: SLF001 (wakes a sleeping Space)
 
     def reset(self) -> "Conversation":
         """A new, empty conversation on the same Space, with the same settings."""

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qwen_spaces import Client, config_cache
+from qwen_spaces import Client, QwenSpacesError, config_cache
 from qwen_spaces.testing import LocalSpace
 
 USER = [{"role": "user", "content": "Hi"}]
@@ -81,3 +81,46 @@ def test_entries_are_per_root(space: LocalSpace) -> None:
         client.chat(space.url, USER)
     config = config_cache.load(space.url)
     assert config is not None and config_cache.load(space.url + "/other") is None
+
+
+def test_a_builtin_call_space_caches_the_config_it_reads_for_its_queue_event(cache_home: Path) -> None:
+    with LocalSpace("qvq-72b", tokens=["Seen", " it."]) as qvq:
+        for _ in range(2):
+            with Client(base_urls={"qvq-72b": qvq.url}, config_cache=True) as client:
+                assert client.chat("qvq-72b", USER).text == "Seen it."
+        assert configs(qvq) == 1 and qvq.joins == 2 and qvq.calls == 0  # the queue, found once
+        with Client(base_urls={"qvq-72b": qvq.url}) as client:  # loopback: not cached by default
+            client.chat("qvq-72b", USER)
+        assert configs(qvq) == 2
+
+
+def test_queue_profiles_of_builtin_spaces_are_not_cached(space: LocalSpace, cache_home: Path) -> None:
+    with Client(base_urls={"qwen-2-5-max": space.url}, config_cache=True) as client:
+        client.chat("qwen-2-5-max", USER)
+    assert configs(space) == 0 and not cache_home.exists()  # known facts: no /config at all
+
+
+def test_a_stale_qvq_entry_is_refreshed(cache_home: Path) -> None:
+    with LocalSpace("qvq-72b", tokens=["Before."]) as qvq:
+        with Client(base_urls={"qvq-72b": qvq.url}, config_cache=True) as client:
+            client.chat("qvq-72b", USER)
+        port, fn_index = urlsplit(qvq.url).port, qvq.spec.fn_index
+    with LocalSpace("qvq-72b", tokens=["After."], port=port, fn_index=fn_index + 3) as moved:
+        with Client(base_urls={"qvq-72b": moved.url}, config_cache=True) as client:
+            assert client.chat("qvq-72b", USER).text == "After."
+        assert configs(moved) == 1 and moved.calls == 0
+
+
+def test_a_conversation_turn_on_a_stale_entry_fails_once_and_the_next_reads_config(cache_home: Path) -> None:
+    with LocalSpace("qvq-72b", tokens=["Before."]) as qvq:
+        with Client(base_urls={"qvq-72b": qvq.url}, config_cache=True) as client:
+            client.chat("qvq-72b", USER)
+        port, fn_index = urlsplit(qvq.url).port, qvq.spec.fn_index
+    with LocalSpace("qvq-72b", tokens=["After."], port=port, fn_index=fn_index + 3) as moved:
+        with Client(base_urls={"qvq-72b": moved.url}, config_cache=True) as client:
+            conversation = client.conversation("qvq-72b")
+            with pytest.raises(QwenSpacesError, match="cached /config was out of date") as failed:
+                conversation.chat("Hi")
+            assert "the conversation is unchanged" in str(failed.value) and conversation.messages == []
+            assert conversation.chat("Hi").text == "After."
+        assert configs(moved) == 1 and config_cache.load(moved.url) is not None
