@@ -1,8 +1,10 @@
 """Benchmark qwen_spaces against a raw requests floor and gradio_client.
 
-    python benchmarks/run.py            # full: medians of 5 interleaved runs (~5-10 min)
-    python benchmarks/run.py --quick    # smoke: smaller N, fewer runs (< 1 min)
-    python benchmarks/run.py --wire     # then the latency-proxy table (wire.py, ~15 min more)
+    python benchmarks/run.py              # the CPU table (5 interleaved runs), then the
+                                          # latency-proxy table (wire.py): ~20-25 min
+    python benchmarks/run.py --quick      # both smoke runs: smaller N, fewer runs (~4 min)
+    python benchmarks/run.py --no-wire    # the CPU table only (~5-10 min)
+    python benchmarks/run.py --wire-only  # the latency-proxy table only (~15 min)
 
 Starts the replay server (``replay_server.py``), then for every run and every
 measurement spawns one fresh process per client (``clients.py``), rotating the client
@@ -531,11 +533,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         "--wire",
         "--latency",
         action="store_true",
-        help="after the CPU table, the latency-proxy table (wire.py: real Gradio replicas; ~15 min, "
-        "~3 with --quick)",
+        help="(the default) after the CPU table, the latency-proxy table (wire.py: real Gradio "
+        "replicas; ~15 min, ~3 with --quick)",
     )
+    p.add_argument("--no-wire", action="store_true", help="only the CPU table")
     p.add_argument("--wire-only", action="store_true", help="only the latency-proxy table")
-    wire_options = p.add_argument_group("latency proxy (--wire), see wire.py")
+    wire_options = p.add_argument_group("latency proxy, see wire.py")
     # wire.py's own options, as --wire-runs, --wire-lengths, ... (importing wire starts
     # nothing: the replicas start only with --wire)
     import wire
@@ -614,7 +617,7 @@ def run_wire(opts: argparse.Namespace) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     opts = parse_args(argv)
     status = 0 if opts.wire_only else run_cpu(opts)
-    if opts.wire or opts.wire_only:
+    if opts.wire_only or not opts.no_wire:
         status = max(status, run_wire(opts))
     return status
 
