@@ -12,7 +12,6 @@ import logging
 import secrets
 import threading
 import time
-from concurrent.futures import Executor
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -37,13 +36,14 @@ from .errors import (
     RateLimitError,
     SpaceUnavailableError,
 )
-from .http import Timeout, Transport, check_base_url, retry_policy
+from .http import Timeout, Transport, check_base_url
 from .hub import resolve_token
 from .prompt import split_messages, split_turns
 from .protocol import queue
 from .protocol.config import AppConfig, fetch_config
 from .protocol.contract import EMPTY, HISTORY, IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
 from .protocol.inputs import accepted_keywords, fill_inputs, step_data, take_outputs
+from .retry import retry_policy
 from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
     ChatResult,
@@ -58,6 +58,8 @@ from .stream import (
 )
 
 if TYPE_CHECKING:  # loaded on first use (what a call does not need, it does not import)
+    from concurrent.futures import Executor
+
     from .completions import Chat
     from .conversation import Conversation
     from .lifecycle import Lifecycle

@@ -13,14 +13,12 @@ import logging
 import socket
 import time
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_base, wait_exponential, wait_random
 
 from . import __version__
 from .errors import (
@@ -29,16 +27,13 @@ from .errors import (
     QueueFullError,
     QwenSpacesError,
     RateLimitError,
-    SpaceBrokenError,
-    SpaceNotFoundError,
-    SpacePausedError,
     SpaceTimeoutError,
     SpaceUnavailableError,
 )
 from .protocol.sse import excerpt, iter_chunks
 
 __all__ = [
-    "Timeout", "Transport", "check_base_url", "retry_after_seconds", "retry_policy", "within_deadline",
+    "Timeout", "Transport", "check_base_url", "retry_after_seconds", "within_deadline",
 ]
 
 log = logging.getLogger("qwen_spaces")
@@ -373,61 +368,3 @@ def _ssl_reason(exc: BaseException) -> str:
         if reason in text:
             return reason
     return "TLS error"
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, RateLimitError):
-        return True
-    if isinstance(exc.__cause__, requests.exceptions.SSLError):
-        return False  # a certificate does not fix itself on retry
-    if isinstance(exc, (SpacePausedError, SpaceBrokenError, SpaceNotFoundError)):
-        return False  # the Hub said so: waiting is decided elsewhere (the lifecycle module)
-    return isinstance(exc, SpaceUnavailableError) and exc.status_code != 404
-
-
-def _busy(exc: BaseException) -> bool:
-    return isinstance(exc, (QueueFullError, RateLimitError))
-
-
-class _RetryAfterOrBackoff(wait_base):
-    """Honour a 429's Retry-After (capped); otherwise exponential + jitter."""
-
-    def __init__(self, initial: float, cap: float) -> None:
-        self._backoff = wait_exponential(multiplier=initial, max=cap) + wait_random(0, initial)
-        self._cap = cap
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            return min(exc.retry_after, self._cap)
-        # the cap bounds the whole wait, jitter included
-        return min(float(self._backoff(retry_state)), self._cap)
-
-
-def retry_policy(
-    max_retries: int,
-    *,
-    initial_wait: float = 0.5,
-    max_wait: float = 30.0,
-    on_retry: Optional[Callable[[BaseException, float], None]] = None,
-    busy_only: bool = False,
-) -> Retrying:
-    """The retry policy for joining a queue: connection errors, 5xx (queue
-    full included) and 429, with backoff.  Never used after a job exists.
-    ``busy_only``: retry only a full queue or busy page and 429 (a Space that
-    answers but is busy), not a Space that may be down."""
-
-    def before_sleep(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        delay = state.next_action.sleep if state.next_action else 0.0
-        log.info("retrying in %.1f s after: %s", delay, exc)
-        if on_retry is not None and exc is not None:
-            on_retry(exc, delay)
-
-    return Retrying(
-        stop=stop_after_attempt(max_retries + 1),
-        wait=_RetryAfterOrBackoff(initial_wait, max_wait),
-        retry=retry_if_exception(_busy if busy_only else _retryable),
-        reraise=True,
-        before_sleep=before_sleep,
-    )

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, List, Optional, Tuple
 import requests
 
 from ..errors import ProtocolError, StreamInterruptedError
-from ..http import Transport
+from ..http import Transport, release
 from . import queue
 from .events import CANCELLED, DONE
 from .sse import excerpt
@@ -52,12 +52,19 @@ def run_step(
     response = transport.open_stream(
         f"{api_base}/queue/data", "reading the queue", {"session_hash": session_hash}
     )
+    done = False
     try:
         for kind, payload in queue.read_job(open_events(response), event_id, deadline):
             if kind is DONE:
+                done = True
                 return list(payload)
             if kind is CANCELLED:
                 raise StreamInterruptedError(f"event {fn_index} was cancelled on the Space")
     finally:
-        response.close()
+        if done:
+            # read to Gradio's close_stream: a stream dropped before the server has sent it
+            # makes Gradio end every event of the session, the reply's join included
+            release(response)
+        else:
+            response.close()
     raise StreamInterruptedError(f"event {fn_index} ended without a result")  # pragma: no cover

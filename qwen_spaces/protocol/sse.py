@@ -19,7 +19,6 @@ import json
 from typing import Any, Callable, Iterable, Iterator, List, Tuple
 
 import requests
-import sseclient
 
 from ..errors import ProtocolError
 
@@ -56,11 +55,15 @@ def iter_chunks(response: requests.Response) -> Iterator[bytes]:
 
 def _parse_block(block: bytes) -> Iterator[Event]:
     """Events of one blank-line-terminated block, by sseclient-py."""
+    import sseclient  # loaded by the first event not in Gradio's one shape
+
     for event in sseclient.SSEClient(iter((block + b"\n\n",))).events():
         yield event.event, event.data
 
 
 def _by_sseclient(chunks: Iterable[bytes]) -> Iterator[Event]:
+    import sseclient
+
     for event in sseclient.SSEClient(_whole_lines(chunks)).events():
         yield event.event, event.data
 
