@@ -501,6 +501,12 @@ def targets(results: Dict[str, Any], plan: Plan) -> List[str]:
     out.append(
         _target(f"{top} streams wall: qs <= 1.2x floor", _ratio(walls["qwen_spaces"], walls["floor"]), 1.2)
     )
+    cold = {c: cold_start_ms(results, f"stream g6 N={small}", c) for c in ("floor", "qwen_spaces")}
+    out.append(_target("cold start -> first delta: qs <= 1.1x floor", _ratio(cold["qwen_spaces"], cold["floor"]), 1.1))
+    imports = results.get("import", {})
+    imported = {w: field_median(imports.get(w, []), "wall") for w in ("qwen_spaces", "deps")}
+    out.append(_target("import qwen_spaces <= 1.1x its dependencies' import",
+                       _ratio(imported["qwen_spaces"], imported["deps"]), 1.1))
     growth = field_median(results.get(f"stream g6 N={large}", {}).get("qwen_spaces", []), "rss_growth_kib")
     excess = (
         None if growth is None else (growth / 1024 - sys.getsizeof(workload.expected_text(large)) / 2**20)
