@@ -35,6 +35,7 @@ from .errors import (
     QwenSpacesError,
     RateLimitError,
     SpaceUnavailableError,
+    reword,
 )
 from .http import Timeout, Transport, check_base_url
 from .hub import resolve_token
@@ -43,7 +44,7 @@ from .protocol import queue
 from .protocol.config import AppConfig, fetch_config
 from .protocol.contract import EMPTY, HISTORY, IMAGE, MESSAGE, STATE, SYSTEM, ChatContract
 from .protocol.inputs import accepted_keywords, fill_inputs, step_data, take_outputs
-from .retry import retry_policy
+from .retry import RetryPolicy
 from .spaces import MODELS, Space, get_model, is_space_id, models, space_root
 from .stream import (
     ChatResult,
@@ -378,8 +379,8 @@ class Client:
                 if not self._forget_cached(target.root):
                     raise failure
                 if not resubmit:
-                    failure.message += " (the Space's cached /config was out of date: it is read anew next time)"
-                    failure.args = (failure.message,)
+                    reword(failure, failure.message
+                           + " (the Space's cached /config was out of date: it is read anew next time)")
                     raise failure
                 return self._open(model, submit, on_status, resubmit)
 
@@ -608,7 +609,7 @@ class Client:
                 log.debug("%s/config from the disk cache", state.root)
                 return cached
             if state.space is None:  # known only by its /config: a busy Space is retried
-                busy = retry_policy(self.max_retries, max_wait=self.retry_max_wait, busy_only=True)
+                busy = RetryPolicy(self.max_retries, max_wait=self.retry_max_wait, busy_only=True)
                 config = busy(fetch_config, self._transport, state.root)
             else:
                 config = fetch_config(self._transport, state.root)
@@ -709,7 +710,7 @@ class Client:
             if on_status is not None:
                 on_status(Status("retrying", eta=delay, message=str(exc)))
 
-        return retry_policy(self.max_retries, max_wait=self.retry_max_wait, on_retry=on_retry)
+        return RetryPolicy(self.max_retries, max_wait=self.retry_max_wait, on_retry=on_retry)
 
     def _submit(self, turn: _Turn, on_status: Optional[StatusCallback], started: float, reasoning: bool,
                 hooks: Optional[Hooks] = None) -> Stream:

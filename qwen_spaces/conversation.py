@@ -23,7 +23,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
-from .errors import ConversationBusyError, ConversationLostError, QwenSpacesError
+from .errors import ConversationBusyError, ConversationLostError, QwenSpacesError, reword
 from .stream import ChatResult, Job, StatusCallback, Stream
 
 if TYPE_CHECKING:
@@ -231,6 +231,5 @@ class Conversation:
 
 def _unchanged(error: QwenSpacesError) -> None:
     if not error.message.endswith(_UNCHANGED):
-        error.message += _UNCHANGED
-        error.args = (error.message,)
+        reword(error, error.message + _UNCHANGED)
 

@@ -59,6 +59,12 @@ class QwenSpacesError(Exception):
         return self.message
 
 
+def reword(error: QwenSpacesError, message: str) -> None:
+    """Give ``error`` a new message (``str(error)`` and ``error.args`` alike)."""
+    error.message = message
+    error.args = (message,)
+
+
 class SpaceUnavailableError(QwenSpacesError):
     """The Space cannot be reached or answers 5xx / is sleeping or building
     (raised after the retries are used up)."""

@@ -25,7 +25,7 @@ from .errors import (
 if TYPE_CHECKING:
     from tenacity import RetryCallState, Retrying
 
-__all__ = ["RetryPolicy", "retry_policy"]
+__all__ = ["RetryPolicy"]
 
 log = logging.getLogger("qwen_spaces")
 
@@ -53,7 +53,8 @@ class RetryPolicy:
     429's Retry-After, each wait capped at ``max_wait``; ``max_retries``
     retries at most.  ``busy_only``: retry only a full queue, a busy page
     and 429 (a Space that answers but is busy), not a Space that may be
-    down.  ``on_retry(error, delay)`` is told before each wait."""
+    down.  ``on_retry(error, delay)`` is told before each wait.  Never used
+    after a job exists: a job is never submitted twice."""
 
     def __init__(self, max_retries: int, *, initial_wait: float = 0.5, max_wait: float = 30.0,
                  on_retry: Optional[OnRetry] = None, busy_only: bool = False) -> None:
@@ -117,9 +118,3 @@ def _wait(initial: float, cap: float) -> Callable[["RetryCallState"], float]:
 
     return wait
 
-
-def retry_policy(max_retries: int, *, initial_wait: float = 0.5, max_wait: float = 30.0,
-                 on_retry: Optional[OnRetry] = None, busy_only: bool = False) -> RetryPolicy:
-    """The retry policy for joining a queue; never used after a job exists."""
-    return RetryPolicy(max_retries, initial_wait=initial_wait, max_wait=max_wait,
-                       on_retry=on_retry, busy_only=busy_only)

@@ -25,6 +25,7 @@ from .errors import (
     SpaceAppError,
     SpaceTimeoutError,
     StreamInterruptedError,
+    reword,
 )
 from .http import Timeout, Transport, release, within_deadline
 from .protocol import call as call_api
@@ -375,19 +376,18 @@ def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generat
                                 items = retry
                                 break
                         job.completed = True
-                        if thought or text:
-                            if job.first_delta is None:
-                                job.first_delta = time.monotonic() - job.started
-                            last.extend(_pieces(job, thought, text, reasoning))
-                        break
                     else:
                         thought, text = _values(job, kind, payload)
-                    if not (thought or text):
-                        continue
-                    if job.first_delta is None:
-                        job.first_delta = time.monotonic() - job.started
-                    yield from _pieces(job, thought, text, reasoning)
-                    fast = not reasoning and (think is None or think.passing)
+                    if thought or text:
+                        if job.first_delta is None:
+                            job.first_delta = time.monotonic() - job.started
+                        if job.completed:
+                            last.extend(_pieces(job, thought, text, reasoning))
+                        else:
+                            yield from _pieces(job, thought, text, reasoning)
+                            fast = not reasoning and (think is None or think.passing)
+                    if job.completed:
+                        break
                 else:
                     raise StreamInterruptedError("the event stream ended before the reply completed")
             except (SpaceAppError, ProtocolError):
@@ -410,8 +410,7 @@ def _run(job: Job, items: Iterator[Tuple[str, Any]], reasoning: bool) -> Generat
         if isinstance(error, QwenSpacesError):
             reply = job.reply
             if isinstance(error, SpaceAppError) and reply.error is not None:
-                error.message = reply.error  # the Space's message, shown in the chat
-                error.args = (reply.error,)
+                reword(error, reply.error)  # the Space's message, shown in the chat
             partial, partial_reasoning = reply.text, reply.reasoning
             if job.think is not None:  # what the splitter still held back was never handed out
                 held = len(job.think.held)

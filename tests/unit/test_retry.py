@@ -17,7 +17,7 @@ from qwen_spaces.errors import (
     SpaceNotFoundError,
     SpaceUnavailableError,
 )
-from qwen_spaces.retry import retry_policy
+from qwen_spaces.retry import RetryPolicy
 
 
 def failing(errors: List[Exception]) -> Tuple[Callable[[str], str], List[str]]:
@@ -39,13 +39,13 @@ def unavailable(status: int = 503) -> SpaceUnavailableError:
 
 def test_a_first_success_is_one_call() -> None:
     fn, calls = failing([])
-    assert retry_policy(3)(fn, "x") == "x" and calls == ["x"]
+    assert RetryPolicy(3)(fn, "x") == "x" and calls == ["x"]
 
 
 def test_retries_until_success_and_reports_each_wait() -> None:
     waits: List[Tuple[str, float]] = []
     fn, calls = failing([unavailable(), QueueFullError("full", status_code=503)])
-    policy = retry_policy(2, initial_wait=0.01, max_wait=0.05, on_retry=lambda e, d: waits.append((str(e), d)))
+    policy = RetryPolicy(2, initial_wait=0.01, max_wait=0.05, on_retry=lambda e, d: waits.append((str(e), d)))
     assert policy(fn, "x") == "x"
     assert len(calls) == 3
     assert [w[0] for w in waits] == ["HTTP 503", "full"]
@@ -55,7 +55,7 @@ def test_retries_until_success_and_reports_each_wait() -> None:
 def test_gives_up_after_max_retries_with_the_last_error() -> None:
     fn, calls = failing([unavailable(502), unavailable(503), unavailable(504), unavailable(500)])
     with pytest.raises(SpaceUnavailableError, match="HTTP 504"):
-        retry_policy(2, initial_wait=0.01, max_wait=0.02)(fn, "x")
+        RetryPolicy(2, initial_wait=0.01, max_wait=0.02)(fn, "x")
     assert len(calls) == 3
 
 
@@ -64,23 +64,23 @@ def test_gives_up_after_max_retries_with_the_last_error() -> None:
 def test_what_waiting_cannot_fix_is_raised_at_once(error: Exception) -> None:
     fn, calls = failing([error])
     with pytest.raises(type(error)):
-        retry_policy(3, initial_wait=0.01)(fn, "x")
+        RetryPolicy(3, initial_wait=0.01)(fn, "x")
     assert len(calls) == 1
 
 
 def test_no_retries_means_one_call() -> None:
     fn, calls = failing([unavailable()])
     with pytest.raises(SpaceUnavailableError):
-        retry_policy(0)(fn, "x")
+        RetryPolicy(0)(fn, "x")
     assert len(calls) == 1
 
 
 def test_busy_only_retries_a_busy_space_but_not_a_down_one() -> None:
     fn, calls = failing([RateLimitError("429", retry_after=0.01, status_code=429)])
-    assert retry_policy(2, busy_only=True)(fn, "x") == "x" and len(calls) == 2
+    assert RetryPolicy(2, busy_only=True)(fn, "x") == "x" and len(calls) == 2
     fn, calls = failing([unavailable(502)])
     with pytest.raises(SpaceUnavailableError):
-        retry_policy(2, busy_only=True)(fn, "x")
+        RetryPolicy(2, busy_only=True)(fn, "x")
     assert len(calls) == 1
 
 
@@ -88,7 +88,7 @@ def test_a_retry_after_is_honoured_up_to_the_cap() -> None:
     waits: List[float] = []
     fn, _ = failing([RateLimitError("429", retry_after=0.03, status_code=429),
                      RateLimitError("429", retry_after=100.0, status_code=429)])
-    retry_policy(2, max_wait=0.04, on_retry=lambda e, d: waits.append(d))(fn, "x")
+    RetryPolicy(2, max_wait=0.04, on_retry=lambda e, d: waits.append(d))(fn, "x")
     assert waits == [0.03, 0.04]
 
 
