@@ -251,6 +251,9 @@ def _config(actions: list[Any], disabled: list[str] | None, avatar: Any, placeme
 class Qwen3Demo:
     """The Space's events: per-session state, plans, and what reached the fake model."""
 
+    chat_class: type[Chat] = Chat  # a session's state
+    thinking_state = THINKING_STATE  # the thinking switch's gr.State component
+
     def __init__(self, settings: Settings, root: Callable[[], str]) -> None:
         self.settings, self.root = settings, root
         self.lock = threading.Lock()
@@ -262,10 +265,10 @@ class Qwen3Demo:
         with self.lock:  # Gradio gives null etas until the function has run once
             eta = 0.05 if job.dep.id in self._ran else None
             self._ran.add(job.dep.id)
-            chat = self.chats.setdefault(job.session.session_hash, Chat())
+            chat = self.chats.setdefault(job.session.session_hash, self.chat_class())
             if job.dep.kind == "toggle_thinking":
                 chat.enable_thinking = not chat.enable_thinking
-                return Plan([], [None], eta=eta, final_changed=[THINKING_STATE])
+                return Plan([], [None], eta=eta, final_changed=[self.thinking_state])
         if job.dep.kind == "add_message":
             return self._add_message(job, chat, eta)
         return Plan([], [], eta=eta)

@@ -155,22 +155,13 @@ class Qwen3VLDemo(Qwen3Demo):
     ``uploaded(path)`` gives the bytes of a file uploaded to the server (None if there is none).
     """
 
+    chat_class = VLChat
+    thinking_state = THINKING_STATE
+
     def __init__(self, settings: Settings, root: Callable[[], str],
                  uploaded: Callable[[str], Optional[bytes]]) -> None:
         super().__init__(settings, root)
         self.uploaded = uploaded
-
-    def plan(self, job: Job) -> Plan:
-        with self.lock:  # Gradio gives null etas until the function has run once
-            eta = 0.05 if job.dep.id in self._ran else None
-            self._ran.add(job.dep.id)
-            chat = self.chats.setdefault(job.session.session_hash, VLChat())
-            if job.dep.kind == "toggle_thinking":
-                chat.enable_thinking = not chat.enable_thinking
-                return Plan([], [None], eta=eta, final_changed=[THINKING_STATE])
-        if job.dep.kind == "add_message":
-            return self._add_message(job, chat, eta)
-        return Plan([], [], eta=eta)
 
     def _files(self, value: Any) -> list[dict[str, Any]] | None:
         """The FileData the chatbot shows for the message's files (None: Gradio rejects them)."""
