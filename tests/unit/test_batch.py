@@ -57,20 +57,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def local() -> Iterator[Callable[..., LocalSpace]]:
-    started: List[LocalSpace] = []
-
-    def start(layout: str = "qwen-2-5-max", **options: Any) -> LocalSpace:
-        space = LocalSpace(layout, **options).start()
-        started.append(space)
-        return space
-
-    yield start
-    for space in started:
-        space.stop()
-
-
-@pytest.fixture
 def client_for() -> Iterator[Callable[[LocalSpace], Client]]:
     clients: List[Client] = []
 

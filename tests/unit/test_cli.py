@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, List, Mapping, Optional
+from typing import Any, Callable, List, Mapping, Optional
 
 import pytest
 
@@ -48,21 +48,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
-@pytest.fixture
-def local() -> Iterator[Callable[..., LocalSpace]]:
-    """Start LocalSpaces on demand; all are stopped after the test."""
-    started: List[LocalSpace] = []
-
-    def start(model: str = "qwen-2-5-max", **kw: Any) -> LocalSpace:
-        space = LocalSpace(model, **kw).start()
-        started.append(space)
-        return space
-
-    yield start
-    for space in started:
-        space.stop()
 
 
 def chat(space: LocalSpace, *args: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import pytest
 
@@ -22,20 +22,6 @@ from qwen_spaces import conversation as conversation_module
 from qwen_spaces.prompt import split_turns
 from qwen_spaces.protocol.history import history_value, user_turns
 from qwen_spaces.testing import LocalSpace
-
-
-@pytest.fixture
-def local() -> Iterator[Callable[..., LocalSpace]]:
-    started: List[LocalSpace] = []
-
-    def start(model: str = "qwen-2-5-max", **kw: Any) -> LocalSpace:
-        space = LocalSpace(model, **kw).start()
-        started.append(space)
-        return space
-
-    yield start
-    for space in started:
-        space.stop()
 
 
 def numbered() -> Callable[[str, Optional[str], Mapping[str, Any]], str]:
