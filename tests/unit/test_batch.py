@@ -4,7 +4,6 @@ tqdm, stopping early, and a batch killed mid-run then resumed."""
 
 from __future__ import annotations
 
-import io
 import json
 import multiprocessing
 import os
@@ -26,28 +25,10 @@ from qwen_spaces.batch import iter_chats
 from qwen_spaces.cli import main
 from qwen_spaces.testing import LocalSpace
 
+from .helpers import QWEN3_REASONING, TTY, qwen3_answer, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
-QWEN3_REASONING = ("This is user message 1 of the conversation; thinking budget 38912 tokens. "
-                   "I will greet the user and repeat their words.")
 UPSTREAM_ERROR = "SpaceAppError: <400> InternalError.Algo.InvalidParameter: simulated upstream failure"
-
-
-def qwen3_answer(model: str, said: str) -> str:
-    return f"Hello from {model}! I received 1 user message. You said: {said}"
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
-
-
-class TTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.fixture(autouse=True)

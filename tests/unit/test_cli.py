@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable, List, Mapping, Optional
 
@@ -32,15 +31,10 @@ from qwen_spaces.errors import (
 from qwen_spaces.spaces import MODELS, get_model
 from qwen_spaces.testing import LocalSpace
 
+from .helpers import TTY, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "hf_SECRETtokenNEVERprinted0123"
-
-
-class TTY(io.StringIO):
-    """A StringIO that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.fixture(autouse=True)
@@ -53,15 +47,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def chat(space: LocalSpace, *args: str) -> int:
     """``qwen-spaces chat`` against ``space`` (its model unless ``args`` pick one)."""
     return main(["chat", "-m", space.model, "--base-url", space.url, *args])
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 # -- chat ----------------------------------------------------------------------

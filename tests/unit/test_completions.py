@@ -27,27 +27,9 @@ from qwen_spaces import (
 from qwen_spaces.completions import Chat, Completions, openai_messages, space_params
 from qwen_spaces.testing import LocalSpace
 
-QWEN3_REASONING = ("This is user message 1 of the conversation; thinking budget 38912 tokens. "
-                   "I will greet the user and repeat their words.")
+from .helpers import QWEN3_REASONING, qwen3_answer, user, wait_for
+
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(40))
-
-
-def qwen3_answer(model: str, said: str, turns: int = 1) -> str:
-    plural = "" if turns == 1 else "s"
-    return f"Hello from {model}! I received {turns} user message{plural}. You said: {said}"
-
-
-def user(text: str) -> List[Dict[str, Any]]:
-    return [{"role": "user", "content": text}]
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 @pytest.fixture(autouse=True)

@@ -23,10 +23,9 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import openai
 import pytest
@@ -47,28 +46,11 @@ from qwen_spaces.server import space_error
 from qwen_spaces.spaces import MODELS
 from qwen_spaces.testing import LocalSpace
 
+from .helpers import QWEN3_REASONING, qwen3_answer, user, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk-local-test-key"
 MAX_BODY = 200_000
-QWEN3_REASONING = ("This is user message 1 of the conversation; thinking budget 38912 tokens. "
-                   "I will greet the user and repeat their words.")
-
-
-def qwen3_answer(model: str, said: str) -> str:
-    return f"Hello from {model}! I received 1 user message. You said: {said}"
-
-
-def user(text: str) -> List[Dict[str, Any]]:
-    return [{"role": "user", "content": text}]
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 class Served:
